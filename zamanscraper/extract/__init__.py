@@ -1,22 +1,187 @@
 """Article extraction: a pure function of page bytes and URL (no Scrapy, no network).
 
-STUB: the layered implementation is being written; the interface below is fixed.
+For each field, layers are tried in a fixed order and the first that yields a value wins; its
+name goes into ``provenance[field]``:
+
+1. ``selector``: structural selectors (``selectors.py``: microdata, ``<article>``)
+2. ``metadata``: JSON-LD, OpenGraph, ``<meta>``, ``<time datetime>`` (``metadata.py``)
+3. ``text``: anchors in the visible text in reading order (``anchors.py``)
+4. ``fallback``: a generic main-text finder for the body (``fallback.py``)
+
+Field by field (where the order differs from the above, the field's meaning decides):
+
+=================  ===========================================================================
+headline           selector, metadata (only if that text is visible on the page), text
+published_raw      text date line, then ``<time>`` text (selector), then metadata as written
+published_at       parsed from published_raw; a zone from metadata when it states the same time
+category           text (the date line) only
+body_paragraphs    selector container, text region, fallback
+source_tag/byline  the lead and closing lines of the body (same layer as the body)
+signoff            closing line of the body (same layer as the body)
+keywords           selector, metadata, text
+ticker_headlines   text
+comments_count     selector, metadata, text
+image_urls         images in the body region (body's layer), then metadata
+language           script of the body (text), then ``<html lang>`` (metadata), then the edition
+=================  ===========================================================================
+
+``url``, ``article_id`` and ``edition`` come from the URL, not the page, and carry no
+provenance entry.
 """
 
 from __future__ import annotations
 
+import logging
 
-class ExtractError(ValueError):
-    """The page cannot be parsed as an article at all (empty, binary, not HTML, too large).
+from .. import urls
+from . import anchors, body as body_mod, document, fallback, metadata, selectors as S
+from .dates import parse_date
+from .errors import ExtractError
+from .text import ascii_digits, clean, script_of
 
-    ``str(error)`` is one line naming what was wrong.
-    """
+__all__ = ["ExtractError", "extract_article"]
+
+logger = logging.getLogger(__name__)
 
 
 def extract_article(html: bytes | str, url: str, *, timezone: str | None = None) -> dict:
     """The record for one article page (every ``Article`` field but ``fetched_at``).
 
+    ``url`` is any URL form of the article; the record carries the canonical one.
     ``timezone`` is an IANA zone name (the ``ZAMAN_TIMEZONE`` setting) applied to printed
-    dates that carry no zone of their own.
+    dates that carry no zone of their own. Raises :class:`ExtractError` (one line) for a page
+    that is not an HTML page at all or a URL that is not an article URL.
     """
-    raise ExtractError("extraction not implemented yet")
+    key = urls.article_key(url)
+    if key is None:
+        raise ExtractError(f"not a Zaman al-Wasl article URL: {url!r}")
+    edition, article_id = key
+    doc = document.parse(html, fallback_encoding="windows-1256" if edition == "ar" else "windows-1252")
+    record = {
+        "url": urls.canonical_url(edition, article_id),
+        "article_id": article_id,
+        "edition": edition,
+    }
+    provenance: dict[str, str] = {}
+    record.update(_fields(doc, url=record["url"], timezone=timezone, provenance=provenance))
+    if not record["language"]:
+        record["language"] = edition
+    record["provenance"] = provenance
+    return record
+
+
+def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
+    sel = _selector_layer(doc)
+    meta = metadata.extract(doc.root)
+    visible = {line.text for line in doc.lines if line.text}
+
+    def pick(name, *candidates):
+        for layer, value in candidates:
+            if value not in (None, "", []):
+                provenance[name] = layer
+                return value
+        return [] if name in LIST_FIELDS else None
+
+    meta_headline = meta.get("headline") if meta.get("headline") in visible else None
+    found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")])
+    headline = pick("headline", ("selector", sel.get("headline")), ("metadata", meta_headline),
+                    ("text", found.headline), ("metadata", meta.get("headline")))
+
+    body, body_layer = _body(doc, sel, found, headline)
+    published_raw = pick("published_raw", ("text", found.published_raw), ("selector", sel.get("time_text")),
+                         ("metadata", meta.get("published")))
+    published_at, at_layer = _published_at(published_raw, meta.get("published"), timezone)
+    if published_at:
+        provenance["published_at"] = at_layer or provenance["published_raw"]
+
+    image_urls = [u for src in body.images if (u := urls.repair_image_url(src, url))]
+    image_urls = list(dict.fromkeys(image_urls))
+    meta_images = list(dict.fromkeys(u for src in meta.get("image_urls", []) if (u := urls.repair_image_url(src, url))))
+    body_text = " ".join(body.paragraphs)
+    return {
+        "headline": headline,
+        "published_raw": published_raw,
+        "published_at": published_at,
+        "category": pick("category", ("text", found.category)),
+        "source_tag": pick("source_tag", (body_layer, body.source_tag)),
+        "byline": pick("byline", (body_layer, body.byline)),
+        "body_paragraphs": pick("body_paragraphs", (body_layer, body.paragraphs)),
+        "signoff": pick("signoff", (body_layer, body.signoff)),
+        "keywords": pick("keywords", ("selector", sel.get("keywords")), ("metadata", meta.get("keywords")),
+                         ("text", found.keywords)),
+        "ticker_headlines": pick("ticker_headlines", ("text", found.ticker)),
+        "comments_count": pick("comments_count", ("selector", sel.get("comments_count")),
+                               ("metadata", meta.get("comments_count")), ("text", found.comments_count)),
+        "image_urls": pick("image_urls", (body_layer, image_urls), ("metadata", meta_images)),
+        "language": pick("language", ("text", script_of(body_text) if body_text else None),
+                         ("metadata", meta.get("language") if meta.get("language") in ("en", "ar") else None)),
+    }
+
+
+LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
+
+
+def _selector_layer(doc) -> dict:
+    root = doc.root
+    out: dict = {}
+    for xpath in S.HEADLINE_XPATHS:
+        for el in root.xpath(xpath):
+            text = clean(el.text_content())
+            if text and len(text) <= anchors.MAX_HEADLINE:
+                out["headline"] = text
+                break
+        if "headline" in out:
+            break
+    for xpath in S.KEYWORD_XPATHS:
+        words = [w for el in root.xpath(xpath) if (w := clean(el.text_content()))]
+        if words:
+            out["keywords"] = words
+            break
+    for xpath in S.COMMENT_COUNT_XPATHS:
+        values = root.xpath(xpath)
+        if values:
+            value = values[0] if isinstance(values[0], str) else values[0].text_content()
+            digits = ascii_digits(value).strip()
+            if digits.isdigit():
+                out["comments_count"] = int(digits)
+                break
+    for xpath in S.BODY_CONTAINER_XPATHS:
+        found = root.xpath(xpath)
+        if found:
+            out["body_container"] = found[0]
+            break
+    times = root.xpath(S.TIME_XPATH)
+    if times:
+        out["time_text"] = clean(times[0].text_content())
+    return out
+
+
+def _body(doc, sel, found, headline):
+    """The body and the layer that delimited it."""
+    container = sel.get("body_container")
+    if container is not None:
+        lines = doc.lines_in(container)
+        dates = [i for i, line in enumerate(lines) if anchors.date_line(line)]
+        start = dates[0] + 1 if dates else 0
+        built = body_mod.build(lines[start:anchors.body_end(lines, start, headline)], headline=headline)
+        if built.paragraphs:
+            return built, "selector"
+    if found.body_start is not None:
+        built = body_mod.build(doc.lines[found.body_start:found.body_end], headline=headline)
+        if built.paragraphs or found.date_index is not None:
+            return built, "text"
+    return body_mod.build(fallback.main_lines(doc), headline=headline), "fallback"
+
+
+def _published_at(raw: str | None, meta_raw: str | None, timezone: str | None) -> tuple[str | None, str | None]:
+    """Parse the printed date; borrow the zone of a metadata date stating the same wall time."""
+    parsed = parse_date(raw, timezone=None)
+    if parsed is None:
+        return None, None
+    if "T" in parsed and len(parsed) == 19 and meta_raw and meta_raw != raw:
+        from_meta = parse_date(meta_raw)
+        if from_meta and len(from_meta) > 19 and from_meta[:19] == parsed:
+            return from_meta, "metadata"
+    if timezone:
+        return parse_date(raw, timezone=timezone), None
+    return parsed, None

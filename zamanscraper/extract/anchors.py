@@ -1,0 +1,283 @@
+"""The text layer: fields found from anchors in the visible text, in the site's reading order.
+
+ticker (``Latest News:``) → tagline → headline → ``{category} | {date}`` → headline again →
+body → sign-off/byline → ``Keywords:`` → ``Comments (N)`` → comment form. Nothing here looks at
+class names or ids: only line texts, links, and which lines are headings, captions or images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import selectors as S
+from .dates import looks_like_date
+from .document import Document, Line
+from .text import ascii_digits, clean, collapse
+
+#: how far (in text lines) the doubled headline may sit from the date line
+HEADLINE_WINDOW = 4
+#: a headline is at most this long
+MAX_HEADLINE = 300
+
+
+@dataclass
+class Anchors:
+    """Where the known landmarks of an article page are, as line indexes."""
+
+    date_index: int | None = None
+    category: str | None = None
+    published_raw: str | None = None
+    headline: str | None = None
+    #: first line of the body region and the line that ends it
+    body_start: int | None = None
+    body_end: int | None = None
+    ticker: list[str] = field(default_factory=list)
+    ticker_lines: set[int] = field(default_factory=set)
+    keywords: list[str] = field(default_factory=list)
+    comments_count: int | None = None
+
+
+def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
+    lines = doc.lines
+    found = Anchors()
+    found.ticker, found.ticker_lines = ticker(doc)
+    dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
+    date_index = _bestdate_line(lines, dates)
+    if date_index is not None:
+        found.date_index = date_index
+        m = date_line(lines[date_index])
+        found.category = clean(m["category"].strip(" -–—:")) if m["category"] else None
+        found.published_raw = clean(m["date"])
+        found.headline, found.body_start = _headline_around(lines, date_index, found.ticker_lines)
+    if found.headline is None and date_index is None:
+        found.headline, found.body_start = _doubled_headline(lines, found.ticker_lines)
+    if found.headline is None:
+        found.headline, found.body_start = _headline_from_hints(lines, headline_hints, date_index)
+    if found.body_start is not None:
+        found.body_end = body_end(lines, found.body_start, found.headline)
+        tail = range(found.body_end, len(lines))
+        found.keywords = keywords(lines, tail)
+        found.comments_count = comments_count(lines, tail)
+    return found
+
+
+# --- date line and headline ----------------------------------------------------------------
+
+
+def date_line(line: Line):
+    if not line.text or len(line.text) > 90:
+        return None
+    m = S.DATE_LINE.match(line.text)
+    if m and looks_like_date(m["date"]) and not S.SENTENCE_END.search(m["category"] or ""):
+        return m
+    return None
+
+
+def _bestdate_line(lines: list[Line], candidates: list[int]) -> int | None:
+    """The date line with the doubled headline around it, else the first one."""
+    for i in candidates:
+        before = _texts(lines, i, -1)
+        after = _texts(lines, i, +1)
+        if set(t for _, t in before) & set(t for _, t in after):
+            return i
+    return candidates[0] if candidates else None
+
+
+def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
+    """Up to HEADLINE_WINDOW headline-like (index, text) pairs next to line i."""
+    out = []
+    j = i + step
+    while 0 <= j < len(lines) and len(out) < HEADLINE_WINDOW:
+        line = lines[j]
+        j += step
+        if line.img is not None or S.CHROME_LINES.match(line.text) or "figcaption" in line.marks:
+            continue
+        if date_line(line):
+            break
+        if len(line.text) <= MAX_HEADLINE:
+            out.append((j - step, line.text))
+    return out
+
+
+def _headline_around(lines, date_index, skip) -> tuple[str | None, int]:
+    """Headline and body start from the lines around the date line.
+
+    The site prints the headline above and below the date line; the body starts after the
+    second copy. With only one copy, a heading element wins, then the line just above.
+    """
+    before = [(i, t) for i, t in _texts(lines, date_index, -1) if i not in skip]
+    after = _texts(lines, date_index, +1)
+    after_texts = {t: i for i, t in reversed(after)}
+    for _, text in before:
+        if text in after_texts:
+            return text, after_texts[text] + 1
+    for i, text in after[:1]:
+        if lines[i].marks & {"h1", "h2", "h3"}:
+            return text, i + 1
+    for i, text in before:
+        if not S.TICKER_LABEL.match(text) and not S.TICKER_LABEL_END.search(text):
+            return text, date_index + 1
+    return None, date_index + 1
+
+
+def _doubled_headline(lines: list[Line], skip) -> tuple[str | None, int | None]:
+    """No date line: the site still prints the headline twice in a row."""
+    texts = [(i, line.text) for i, line in enumerate(lines) if line.text and i not in skip]
+    for (i, text), (j, following) in zip(texts, texts[1:]):
+        if text == following and len(text) <= MAX_HEADLINE and not S.CHROME_LINES.match(text):
+            return text, j + 1
+    return None, None
+
+
+def _headline_from_hints(lines, hints, date_index) -> tuple[str | None, int | None]:
+    """Without a usable date line: the first visible line equal to a hinted headline
+    (selector or metadata), or the first <h1>."""
+    wanted = [h for h in hints if h]
+    for i, line in enumerate(lines):
+        if line.text in wanted:
+            last = i
+            while last + 1 < len(lines) and lines[last + 1].text in (line.text, ""):
+                last += 1
+            start = max(last + 1, (date_index or -1) + 1)
+            return line.text, start
+    for i, line in enumerate(lines):
+        if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE:
+            return line.text, max(i + 1, (date_index or -1) + 1)
+    return None, (date_index + 1 if date_index is not None else None)
+
+
+def body_end(lines: list[Line], start: int, headline: str | None) -> int:
+    for j in range(start, len(lines)):
+        text = lines[j].text
+        if not text:
+            continue
+        if (
+            S.KEYWORDS_LABEL.match(text)
+            or S.COMMENTS_COUNT.match(text)
+            or S.END_LINES.match(text)
+            or S.TICKER_LABEL.match(text)
+            or S.TICKER_LABEL_END.search(text)
+            or date_line(lines[j])
+            or (headline and text == headline and j > start)
+        ):
+            return j
+    return len(lines)
+
+
+# --- ticker --------------------------------------------------------------------------------
+
+
+def ticker(doc: Document) -> tuple[list[str], set[int]]:
+    """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        raw = line.raw.strip()
+        top = S.TICKER_LABEL.match(collapse(raw))
+        bottom = None if top else S.TICKER_LABEL_END.search(collapse(raw))
+        if not (top or bottom):
+            continue
+        if top:
+            rest = S.TICKER_LABEL.sub("", raw.lstrip(), count=1)
+            items = _ticker_items(line, rest)
+            used = {i}
+            if not items:
+                items, more = _ticker_lines(lines, range(i + 1, min(i + 40, len(lines))))
+                used |= more
+        else:
+            rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
+            items = _ticker_items(line, rest)
+            used = {i}
+            if not items:
+                items, more = _ticker_lines(lines, range(i - 1, max(i - 40, -1), -1))
+                used |= more
+        if items:
+            return items, used
+    return [], set()
+
+
+def _ticker_items(line: Line, rest: str) -> list[str]:
+    """Headlines inside one line: its links, else text split on runs of spaces or bullets,
+    else the line's child elements."""
+    links = [t for t, _ in line.links if not S.TICKER_LABEL.match(t + ":") and clean(t)]
+    if len(links) >= 2:
+        return [clean(t) for t in links]
+    pieces = [p for piece in S.TICKER_SPLIT.split(rest) if (p := clean(piece))]
+    if len(pieces) >= 2:
+        return pieces
+    element = line.element
+    if element is not None and len(element):
+        children = [clean(c.text_content()) for c in element if isinstance(c.tag, str)]
+        children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
+        if len(children) >= 2:
+            return children
+    return pieces
+
+
+def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int]]:
+    """A label alone on its line: headlines are the next (or, for the bottom layout, the
+    previous) lines, one per line or several inside one line, up to the first line that is
+    clearly not a ticker item. Groups are returned in page order."""
+    groups: list[list[str]] = []
+    used: set[int] = set()
+    all_links = None
+    for j in indexes:
+        line = lines[j]
+        if line.img is not None:
+            continue
+        text = line.text
+        if S.CHROME_LINES.match(text) or date_line(line) or len(text) > MAX_HEADLINE * 2:
+            break
+        is_link = line.link_share > 0.9
+        if all_links is None:
+            all_links = is_link
+        elif all_links and not is_link:
+            break
+        inner = _ticker_items(line, line.raw)
+        used.add(j)
+        if len(inner) >= 2 or not all_links:
+            # several headlines in one line, or one plain line of text: that is the ticker
+            groups.append(inner if len(inner) >= 2 else [text])
+            break
+        groups.append([text])
+    if indexes.step < 0:  # walked backwards from a bottom label
+        groups.reverse()
+    return [item for group in groups for item in group], used
+
+
+# --- keywords and comments -----------------------------------------------------------------
+
+
+def keywords(lines: list[Line], indexes) -> list[str]:
+    """Keywords after the ``Keywords:`` label: its links, else its text split, else the
+    link lines that follow it."""
+    for i in indexes:
+        line = lines[i]
+        if not S.KEYWORDS_LABEL.match(line.text):
+            continue
+        links = [clean(t) for t, _ in line.links if clean(t) and not S.KEYWORDS_LABEL.match(t + ":")]
+        if links:
+            return links
+        rest = S.KEYWORDS_LABEL.sub("", line.raw.strip(), count=1)
+        pieces = [p for piece in S.KEYWORD_SPLIT.split(rest) if (p := clean(piece))]
+        if len(pieces) == 1 and " " in pieces[0]:
+            pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text
+        if pieces:
+            return pieces
+        out = []
+        for j in range(i + 1, min(i + 30, len(lines))):
+            nxt = lines[j]
+            if nxt.img is not None:
+                continue
+            if nxt.link_share < 0.9:
+                break
+            out.extend(clean(t) for t, _ in nxt.links if clean(t))
+        return out
+    return []
+
+
+def comments_count(lines: list[Line], indexes) -> int | None:
+    for i in indexes:
+        m = S.COMMENTS_COUNT.match(lines[i].text)
+        if m:
+            return int(ascii_digits(m["n"] or m["n_ar"]))
+    return None

@@ -1,0 +1,168 @@
+"""Body region lines -> paragraphs, with the lead's source tag, sign-off and byline split off.
+
+Used on whatever region a layer found (a selector's container, the text anchors' region, the
+fallback's densest block), so every layer cleans the body the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import selectors as S
+from .document import Line
+from .text import clean
+
+#: paragraphs of at least this length that repeat are dropped (content rendered twice)
+MIN_REPEAT = 60
+#: a line without sentence punctuation shorter than this is a title, not a paragraph
+MAX_TITLE = 200
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    source_tag: str | None = None
+    byline: str | None = None
+    signoff: str | None = None
+
+
+def build(lines: list[Line], *, headline: str | None = None) -> Body:
+    body = Body()
+    paragraphs = _paragraphs(lines, headline, body.images)
+    paragraphs = _drop_titles(_drop_repeats(paragraphs))
+    _split_lead(paragraphs, body)
+    _split_tail(paragraphs, body)
+    if body.source_tag is None and body.signoff:
+        body.source_tag = _outlet_of(body.signoff)
+    body.paragraphs = paragraphs
+    return body
+
+
+def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> list[str]:
+    out: list[str] = []
+    last_kept = None  # the Line that produced out[-1]
+    after_image: Line | None = None
+    for line in lines:
+        if line.img is not None:
+            images.append(line.img)
+            after_image = line
+            continue
+        previous_image, after_image = after_image, None
+        text = clean(S.MARKDOWN_IMAGE.sub(" ", line.text))
+        if not text or text == headline or _is_chrome(line, text):
+            continue
+        if _is_caption(line, text, previous_image):
+            continue
+        if line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {text}"  # a hard line break inside a sentence
+        else:
+            out.append(text)
+        last_kept = line
+    return out
+
+
+def _is_chrome(line: Line, text: str) -> bool:
+    """Site chrome and link lists (related articles, share buttons) inside the body area."""
+    if S.CHROME_LINES.match(text):
+        return True
+    if line.link_share >= 0.9:
+        return True
+    return bool(line.marks & {"nav", "form", "footer", "aside", "header"}) and not line.marks & {"figure"}
+
+
+def _is_caption(line: Line, text: str, image: Line | None) -> bool:
+    if "figcaption" in line.marks or S.CAPTION_END.search(text):
+        return True
+    if image is None:
+        return False
+    if not S.SENTENCE_END.search(text):
+        return True
+    # the caption shares the image's block: <td><img><br>caption</td>
+    block = image.element.getparent() if image.element is not None else None
+    return block is not None and line.element is block
+
+
+def _drop_titles(paragraphs: list[str]) -> list[str]:
+    """Short lines that end no sentence inside the body are titles (related articles printed
+    as text), not paragraphs; the last paragraph and closing lines are left to _split_tail.
+
+    >>> _drop_titles(["He said so.", "Returnees to Homs find homes looted", "He added:", "Zaman A Wasl"])
+    ['He said so.', 'He added:', 'Zaman A Wasl']
+    """
+    keep = []
+    for i, p in enumerate(paragraphs):
+        closing = i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p))
+        if i == len(paragraphs) - 1 or closing or S.SENTENCE_END.search(p) or len(p) >= MAX_TITLE:
+            keep.append(p)
+        elif i == 0 and S.SOURCE_TAG_ALONE.match(p):
+            keep.append(p)
+    return keep
+
+
+def _drop_repeats(paragraphs: list[str]) -> list[str]:
+    """A content block rendered twice: keep the first copy of every long paragraph."""
+    seen: set[str] = set()
+    out = []
+    for p in paragraphs:
+        if len(p) >= MIN_REPEAT and p in seen:
+            continue
+        seen.add(p)
+        out.append(p)
+    return out
+
+
+def _split_lead(paragraphs: list[str], body: Body) -> None:
+    """Take the source tag (and a writer named before it) off the first paragraph."""
+    if not paragraphs:
+        return
+    alone = S.SOURCE_TAG_ALONE.match(paragraphs[0])
+    if alone and len(paragraphs) > 1:
+        body.source_tag = clean(alone["tag"])
+        del paragraphs[0]
+        return
+    m = S.SOURCE_TAG.match(paragraphs[0])
+    if m and len(m["tag"].split()) <= 6:
+        rest = clean(paragraphs[0][m.end():])
+        if rest:
+            body.source_tag = clean(m["tag"])
+            body.byline = clean(m["writer"]) if m["writer"] else None
+            paragraphs[0] = rest
+    if body.byline is None and paragraphs:
+        by = S.BYLINE_LINE.match(paragraphs[0])
+        if by and len(paragraphs) > 1:
+            body.byline = clean(by["name"])
+            del paragraphs[0]
+
+
+def _split_tail(paragraphs: list[str], body: Body) -> None:
+    """Sign-off and ``By …`` lines at the end of the body, in either order."""
+    for _ in range(3):
+        if len(paragraphs) < 2:
+            return
+        last = paragraphs[-1]
+        if body.signoff is None and S.SIGNOFF.match(last):
+            body.signoff = last
+        elif body.byline is None and S.BYLINE_LINE.match(last):
+            body.byline = clean(S.BYLINE_LINE.match(last)["name"])
+        else:
+            return
+        paragraphs.pop()
+
+
+def _outlet_of(signoff: str) -> str | None:
+    """The outlet a sign-off names (``Zaman A Wasl``, ``زمان الوصل - خاص`` → ``زمان الوصل``,
+    ``اقتصاد - أحد مشاريع "زمان الوصل"`` → ``اقتصاد``); None for editing credits.
+
+    >>> _outlet_of("زمان الوصل - خاص"), _outlet_of('اقتصاد - أحد مشاريع "زمان الوصل"')
+    ('زمان الوصل', 'اقتصاد')
+    >>> _outlet_of("Zaman A Wasl"), _outlet_of("Editing by Jamal Ibrahim")
+    ('Zaman A Wasl', None)
+    """
+    m = S.SIGNOFF.match(signoff)
+    if not m or not (m["outlet"] or m["project"]):
+        return None
+    if m["project"]:
+        return m["project"]
+    special = S.SIGNOFF_OUTLET.match(signoff)
+    return special["outlet"] if special else signoff

@@ -1,0 +1,259 @@
+"""Page bytes -> a parsed tree and its visible text as lines in reading order.
+
+The text layer works on these lines the way a reader works on the page, so it needs no class
+names: block elements and ``<br>`` end lines, images become marker lines, links are kept per
+line. Hostile input (empty, binary, huge, mis-declared encoding, absurd nesting) is refused
+with an :class:`ExtractError` naming the problem, or repaired.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from . import selectors as S
+from .errors import ExtractError
+from .text import collapse, strip_controls
+
+#: pages larger than this are refused (the spider's DOWNLOAD_MAXSIZE is the network-side cap)
+MAX_BYTES = 16 * 1024 * 1024
+
+#: elements that end a line
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html "
+    "legend li main marquee menu nav ol p pre section summary table tbody td tfoot th thead "
+    "title tr ul".split()
+)
+#: elements whose content is never visible text
+SKIP_TAGS = frozenset(
+    "head script style noscript template iframe object embed svg canvas select option "
+    "textarea input button map audio video source track".split()
+)
+#: ancestors worth knowing for a line
+MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
+_BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"RIFF": "RIFF media",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
+_DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
+_HAS_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+@dataclass(slots=True)
+class Line:
+    """One visible line of the page: a block's text, a ``<br>`` segment, or an image."""
+
+    text: str
+    raw: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)
+    marks: frozenset[str] = frozenset()
+    #: started after a single <br> inside the same block (may continue the previous line)
+    soft: bool = False
+    #: image source for an image marker line (text is "")
+    img: str | None = None
+    element: object = None
+
+    @property
+    def link_share(self) -> float:
+        """Share of the line's characters that are link text (1.0: the line is one link)."""
+        if not self.text:
+            return 0.0
+        return min(1.0, sum(len(t) for t, _ in self.links) / len(self.text))
+
+
+@dataclass
+class Document:
+    root: object
+    lines: list[Line]
+    #: element -> (first line index, end line index) of the lines it holds
+    spans: dict
+
+    def lines_in(self, element) -> list[Line]:
+        start, end = self.spans.get(element, (0, 0))
+        return self.lines[start:end]
+
+
+def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = None) -> str:
+    """Bytes -> text: BOM, then valid UTF-8, then the HTTP or <meta> charset, then ``fallback``.
+
+    A declared charset is only a hint: UTF-8 bytes declared as windows-1252 (a common
+    mis-declaration) are still read as UTF-8, because random single-byte text is almost never
+    valid UTF-8.
+
+    >>> decode("Qalamoun – تموز".encode(), hint="windows-1252")
+    'Qalamoun – تموز'
+    >>> decode("تموز".encode("windows-1256") + b' <meta charset="windows-1256">')[:4]
+    'تموز'
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    meta = _META_CHARSET.search(data[:4096])
+    for name in (hint, meta and meta.group(1).decode("ascii"), fallback):
+        if name:
+            try:
+                codec = codecs.lookup(name).name
+            except LookupError:
+                continue
+            if codec != "utf-8":
+                return data.decode(codec, errors="replace")
+    return data.decode(fallback, errors="replace")
+
+
+def check_bytes(data: bytes) -> None:
+    """Refuse what is not an HTML page, with a one-line reason."""
+    if len(data) > MAX_BYTES:
+        raise ExtractError(f"page too large: {len(data):,} bytes (limit {MAX_BYTES:,})")
+    head = data[:1024].lstrip()
+    if not head:
+        raise ExtractError("empty page: no content")
+    for magic, kind in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise ExtractError(f"binary content, not HTML: looks like a {kind}")
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExtractError("binary content, not HTML: NUL bytes in the first 4 KB")
+
+
+def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Document:
+    """Parse a page into a :class:`Document`; raise :class:`ExtractError` for non-pages."""
+    if isinstance(html, bytes):
+        check_bytes(html)
+        text = decode(html, fallback=fallback_encoding)
+    else:
+        check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
+        text = html
+    text = strip_controls(text).replace("\r\n", "\n")
+    if not text.strip():
+        raise ExtractError("empty page: only whitespace or control characters")
+    if not _HAS_TAG.search(text[:65536]):
+        # a bare text copy: keep its line structure
+        text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
+    root = _parse_tree(text)
+    lines, spans = linearize(root)
+    return Document(root=root, lines=lines, spans=spans)
+
+
+def _parse_tree(text: str):
+    parser = lxml.html.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"not HTML: the parser found no document ({exc})") from None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        # absurd nesting (thousands of wrappers): collapse runs of bare tags, parse again
+        text = _DEEP_CLOSE.sub("</div>", _DEEP_OPEN.sub("<div>", text))
+        parser = lxml.html.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+        root = lxml.html.document_fromstring(text, parser=parser)
+    return root
+
+
+class _Builder:
+    """Accumulates inline text into lines while the tree is walked."""
+
+    def __init__(self):
+        self.lines: list[Line] = []
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.brs = 0  # <br>s seen since the last line was ended by a block boundary
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def end_line(self, marks: frozenset[str], element, *, by_br: bool = False) -> None:
+        raw = "".join(self.parts)
+        text = collapse(raw)
+        if text:
+            soft = self.brs == 1
+            self.lines.append(Line(text, raw, self.links, marks, soft, None, element))
+            self.brs = 0
+        self.parts, self.links = [], []
+        if by_br:
+            self.brs += 1
+        else:
+            self.brs = 0
+
+
+def linearize(root) -> tuple[list[Line], dict]:
+    """Visible lines in document order, and the line span of every element (iterative walk)."""
+    out = _Builder()
+    spans: dict = {}
+    starts: dict = {}
+    marks_stack: list[frozenset[str]] = [frozenset()]
+    link_starts: list[int] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in SKIP_TAGS or not tag:
+                walker.skip_subtree()
+                marks_stack.append(marks_stack[-1])
+                continue
+            marks = marks_stack[-1] | {tag} if tag in MARK_TAGS else marks_stack[-1]
+            marks_stack.append(marks)
+            if tag in BLOCK_TAGS:
+                out.end_line(marks_stack[-2], el)
+            starts[el] = len(out.lines)
+            if tag == "br":
+                out.end_line(marks, el, by_br=True)
+            elif tag == "img":
+                out.end_line(marks, el)
+                src = el.get("src") or el.get("data-src")
+                if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el):
+                    out.lines.append(Line("", "", [], marks, False, src, el))
+            elif tag == "a":
+                link_starts.append(len(out.parts))
+            if "pre" in marks and el.text and "\n" in el.text:
+                _add_pre(out, el.text, marks, el)
+            else:
+                out.add(el.text)
+        else:  # end
+            marks = marks_stack.pop()
+            if tag == "a" and link_starts:
+                link_text = collapse("".join(out.parts[link_starts.pop():]))
+                if link_text:
+                    out.links.append((link_text, el.get("href") or ""))
+            if tag in BLOCK_TAGS:
+                out.end_line(marks, el)
+            if el in starts:
+                spans[el] = (starts.pop(el), len(out.lines))
+            if "pre" in marks_stack[-1] and el.tail and "\n" in el.tail:
+                _add_pre(out, el.tail, marks_stack[-1], el)
+            else:
+                out.add(el.tail)
+    out.end_line(frozenset(), root)
+    return out.lines, spans
+
+
+def _add_pre(out: _Builder, text: str, marks, el) -> None:
+    """Preformatted text: every newline ends a line, like a <br>."""
+    first, *rest = text.split("\n")
+    out.add(first)
+    for piece in rest:
+        out.end_line(marks, el, by_br=True)
+        out.add(piece)
+
+
+def _big_enough(img) -> bool:
+    """False for declared icons and spacers (width or height under 60 px)."""
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < 60:
+            return False
+    return True

@@ -1,0 +1,96 @@
+"""Every selector and text pattern extraction uses, named by what it finds.
+
+The site's real markup is unknown (see ``shared/site/NOTES.md``), so the XPath selectors here
+are the structural ones any news template tends to share (schema.org microdata, HTML5
+sectioning); the text patterns encode what the site is known to print, in reading order.
+Change a site fact here, and only here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- selector layer: XPath, tried in order, first non-empty result wins ----------------------
+HEADLINE_XPATHS = (
+    "//*[@itemprop='headline']",
+    "//article//h1",
+)
+BODY_CONTAINER_XPATHS = ("//*[@itemprop='articleBody']",)
+KEYWORD_XPATHS = ("//a[@rel='tag']", "//*[@itemprop='keywords']//a")
+COMMENT_COUNT_XPATHS = ("//*[@itemprop='commentCount']/@content", "//*[@itemprop='commentCount']")
+TIME_XPATH = "//time[@datetime]"
+
+# --- metadata layer ---------------------------------------------------------------------------
+JSON_LD_XPATH = "//script[@type='application/ld+json']/text()"
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
+                 "OpinionNewsArticle", "BlogPosting", "WebPage"}
+META_HEADLINE = ("og:title", "twitter:title")
+META_PUBLISHED = ("article:published_time", "og:published_time", "datePublished", "pubdate")
+META_IMAGE = ("og:image", "og:image:url", "twitter:image")
+META_KEYWORDS = ("news_keywords",)
+#: site names appended to titles: "Headline - Zaman Al Wasl", "Headline | زمان الوصل"
+TITLE_SUFFIX = re.compile(
+    r"\s*[-|–—:]\s*(?:Zaman\s+(?:al|Al|A)[- ]?Wasl|زمان\s+الوصل|zamanalwsl(?:\.net)?)\s*$",
+    re.IGNORECASE,
+)
+
+# --- text layer: anchors in the visible text ---------------------------------------------------
+#: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
+TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*[:：]\s*", re.I)
+TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
+#: how headlines of a text-only ticker are separated: runs of spaces, NBSP, bullets, bars
+TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\s*[|•·◄►▪■◆♦»«]+\s*|\t+")
+#: "{category} | {date}": the date part is checked by dates.looks_like_date
+DATE_LINE = re.compile(r"^(?P<category>[^|]{0,60}?)\s*[|¦]\s*(?P<date>[^|]{6,60})$")
+KEYWORDS_LABEL = re.compile(
+    r"^(?:Keywords|Key\s*words|Tags|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|الكلمات\s+الدلالية|كلمات\s+دلالية|الوسوم)\s*[:：]\s*",
+    re.I,
+)
+#: what separates keywords printed as text (links are preferred)
+KEYWORD_SPLIT = re.compile(r"\s*[,،;؛|]\s*|\s{2,}|[\u00a0]+")
+COMMENTS_COUNT = re.compile(
+    r"^(?:Total\s+)?Comments\s*[(\[]\s*(?P<n>[\d٠-٩]+)\s*[)\]]$|^(?:مجموع\s+)?(?:التعليقات|تعليقات)\s*[(\[]\s*(?P<n_ar>[\d٠-٩]+)\s*[)\]]$",
+    re.I,
+)
+#: site chrome that is never article text
+CHROME_LINES = re.compile(
+    r"^(?:Established by Fathi Ibrahim Bayoud.*|أسسها فتحي إبراهيم بيوض.*|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
+    r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة)$",
+    re.I,
+)
+#: lines that close the article: the comment box and its form
+END_LINES = re.compile(
+    r"^(?:Post Your Comments?|Comments About This Article|fill all fields below|Please fill the fields below\.?"
+    r"|This confirmation code will prevent auto submit|Will now be shown|Add (?:a|your) comment"
+    r"|تعليقات حول الموضوع|أضف تعليق(?:ك|اً)?|All rights reserved.*|©.*|جميع الحقوق محفوظة.*)$",
+    re.I,
+)
+#: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
+#: dateline ("Sanliurfa (Turkey) ", "BEIRUT "), e.g. "Sanliurfa (Turkey) (AFP) – "
+SOURCE_TAG = re.compile(
+    r"^\s*(?P<lead>"
+    r"(?P<writer_kw>(?i:(?:Writing|Written|Reporting)\s+by|By)|كتب\s*:|بقلم\s*:?)\s+(?P<writer>[^()\n]{2,80}?)\s*"
+    r"|[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}\s*\([^()\n]{1,30}\)\s*"
+    r"|[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+){0,2}\s+"
+    r")?\(\s*(?P<tag>[^()\n]{2,40}?)\s*\)\s*[-–—]+\s*"
+)
+#: a lead tag alone on its line
+SOURCE_TAG_ALONE = re.compile(r"^\(\s*(?P<tag>[^()\n]{2,40}?)\s*\)\s*[-–—]*$")
+#: a separate byline line: "By Editor-In-Chief"
+BYLINE_LINE = re.compile(r"^(?:By|BY|by|بقلم\s*:?|كتب\s*:)\s+(?P<name>[^.!?؟]{2,60})$")
+#: sign-offs: the outlet as its own last paragraph, or an editing credit
+SIGNOFF = re.compile(
+    r"^(?P<outlet>Zaman\s+(?:Al|al|A)[- ]?Wasl|زمان الوصل(?:\s*-\s*خاص)?"
+    r"|(?P<project>[^\s\"“”«»]{2,20})\s*-\s*أحد مشاريع\s*[\"“«]?زمان الوصل[\"”»]?)$"
+    r"|^(?:Editing|Edited|Reporting|Writing|Translated|Translation|Translating)\s+by\s+[^.!?]{2,60}$",
+)
+#: outlets a sign-off names -> the source tag it stands for
+SIGNOFF_OUTLET = re.compile(r"^(?P<outlet>زمان الوصل)\s*-\s*خاص$")
+#: empty image markdown left in text copies: ![]() and ![alt](src)
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+#: Arabic captions end like this
+CAPTION_END = re.compile(r"\s-\s*زمان الوصل$")
+#: a line that ends a sentence (paragraph end); used to decide whether a <br> splits a paragraph
+SENTENCE_END = re.compile(r"[.!?؟…:;؛]['\"”’»)\]]*$")
+#: images that are never article images
+NOT_CONTENT_IMAGE = re.compile(r"(?:^data:|logo|icon|sprite|spacer|blank\.gif|pixel|avatar|\.svg(?:$|\?))", re.I)
