@@ -141,7 +141,7 @@ def _headline_from_hints(lines, hints, date_index) -> tuple[str | None, int | No
             start = max(last + 1, (date_index or -1) + 1)
             return line.text, start
     for i, line in enumerate(lines):
-        if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE:
+        if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE and not S.CHROME_LINES.match(line.text):
             return line.text, max(i + 1, (date_index or -1) + 1)
     return None, (date_index + 1 if date_index is not None else None)
 

@@ -1,0 +1,106 @@
+"""Extraction speed as ratios to baselines measured in the same process.
+
+    python benchmarks/extract_bench.py            # extraction vs lxml and trafilatura
+    python benchmarks/extract_bench.py --crawl    # also demo-crawl pages/min vs `scrapy bench`
+
+Machines here are noisy (2 shared cores), so absolute milliseconds mean little: read the
+ratios. Each figure is the median of several rounds over all fixture article pages. English
+and Arabic pages are reported separately (Arabic dates may need dateparser's slow path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from truth import article_pages, url_of  # noqa: E402
+from zamanscraper.extract import extract_article  # noqa: E402
+
+
+def per_page_ms(func, pages, rounds: int) -> float:
+    """Median over rounds of the mean milliseconds per page."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for data, url in pages:
+            func(data, url)
+        samples.append((time.perf_counter() - start) * 1000 / len(pages))
+    return statistics.median(samples)
+
+
+def extraction(rounds: int) -> None:
+    pages = [(p.read_bytes(), url_of(p)) for p in article_pages()]
+    groups = {
+        "en": [pg for pg in pages if "://en." in pg[1]],
+        "ar": [pg for pg in pages if "://www." in pg[1]],
+    }
+    extract_article(*pages[0])  # warm imports and caches once, outside the timing
+    try:
+        import trafilatura
+    except ImportError:
+        trafilatura = None
+        print("trafilatura not installed (pip install -e '.[bench]'): its column is skipped")
+    print(f"{'pages':>8} {'n':>4} {'extract ms':>11} {'lxml ms':>9} {'x lxml':>7} {'x trafilatura':>14}")
+    for name, group in (("all", pages), *groups.items()):
+        ours = per_page_ms(lambda d, u: extract_article(d, u), group, rounds)
+        floor = per_page_ms(lambda d, u: lxml.html.fromstring(d), group, rounds)
+        traf = per_page_ms(lambda d, u: trafilatura.extract(d, url=u), group, max(1, rounds // 2)) if trafilatura else None
+        traf_col = f"{traf / ours:13.2f}x" if traf else "-"
+        print(f"{name:>8} {len(group):>4} {ours:11.3f} {floor:9.3f} {ours / floor:6.2f}x {traf_col:>14}")
+    print("x lxml: our time / lxml.html.fromstring time (target <= 2); "
+          "x trafilatura: trafilatura.extract time / ours (higher is better for us)")
+
+
+def crawl_rate() -> None:
+    """Demo crawl pages/min next to `scrapy bench` pages/min on this machine, same run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "zamanscraper", "demo", "--out", tmp],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )
+        elapsed = time.perf_counter() - start
+        log = out.stdout + out.stderr
+        responses = _stat(log, "downloader/response_count")
+    bench = subprocess.run(
+        ["scrapy", "bench", "-s", "CLOSESPIDER_TIMEOUT=10", "-s", "LOGSTATS_INTERVAL=1"],
+        cwd=tempfile.gettempdir(), capture_output=True, text=True, check=False,
+    )
+    rates = [int(m) for m in re.findall(r"at (\d+) pages/min", bench.stderr)]
+    bench_rate = max(rates) if rates else None
+    demo_rate = responses * 60 / elapsed if responses else None
+    print(f"demo crawl: {responses} responses in {elapsed:.1f} s (incl. start-up) = {demo_rate or 0:.0f} pages/min")
+    print(f"scrapy bench: {bench_rate} pages/min (peak of its 1 s log lines)")
+    if demo_rate and bench_rate:
+        print(f"demo / bench: {demo_rate / bench_rate:.3f} (the demo is throttled: AutoThrottle, "
+              "per-domain concurrency, and a whole-process start-up inside a short crawl)")
+
+
+def _stat(log: str, key: str) -> int | None:
+    m = re.search(rf"'{re.escape(key)}': (\d+)", log)
+    return int(m.group(1)) if m else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--crawl", action="store_true", help="also time the demo crawl against scrapy bench")
+    args = parser.parse_args()
+    extraction(args.rounds)
+    if args.crawl:
+        crawl_rate()
+
+
+if __name__ == "__main__":
+    main()
