@@ -37,6 +37,7 @@ from .. import urls
 from . import anchors, body as body_mod, document, fallback, metadata, selectors as S
 from .dates import parse_date
 from .errors import ExtractError
+from .document import text_of
 from .text import ascii_digits, clean, script_of
 
 __all__ = ["ExtractError", "extract_article"]
@@ -72,7 +73,7 @@ def extract_article(html: bytes | str, url: str, *, timezone: str | None = None)
 
 def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     sel = _selector_layer(doc)
-    meta = metadata.extract(doc.root)
+    meta = metadata.extract(doc)
     visible = {line.text for line in doc.lines if line.text}
 
     def pick(name, *candidates):
@@ -122,37 +123,39 @@ LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
 
 
 def _selector_layer(doc) -> dict:
+    """Structural selectors; each group runs only when the page source mentions its marker."""
     root = doc.root
     out: dict = {}
-    for xpath in S.HEADLINE_XPATHS:
-        for el in root.xpath(xpath):
-            text = clean(el.text_content())
+    microdata = doc.has("itemprop")
+    for xpath in S.HEADLINE_XPATHS if microdata or doc.has("<article") else ():
+        for el in xpath(root):
+            text = clean(text_of(el))
             if text and len(text) <= anchors.MAX_HEADLINE:
                 out["headline"] = text
                 break
         if "headline" in out:
             break
-    for xpath in S.KEYWORD_XPATHS:
-        words = [w for el in root.xpath(xpath) if (w := clean(el.text_content()))]
+    for xpath in S.KEYWORD_XPATHS if microdata or doc.has("tag") else ():
+        words = [w for el in xpath(root) if (w := clean(text_of(el)))]
         if words:
             out["keywords"] = words
             break
-    for xpath in S.COMMENT_COUNT_XPATHS:
-        values = root.xpath(xpath)
+    for xpath in S.COMMENT_COUNT_XPATHS if microdata else ():
+        values = xpath(root)
         if values:
-            value = values[0] if isinstance(values[0], str) else values[0].text_content()
+            value = values[0] if isinstance(values[0], str) else text_of(values[0])
             digits = ascii_digits(value).strip()
             if digits.isdigit():
                 out["comments_count"] = int(digits)
                 break
-    for xpath in S.BODY_CONTAINER_XPATHS:
-        found = root.xpath(xpath)
+    for xpath in S.BODY_CONTAINER_XPATHS if microdata else ():
+        found = xpath(root)
         if found:
             out["body_container"] = found[0]
             break
-    times = root.xpath(S.TIME_XPATH)
+    times = S.TIME_XPATH(root) if doc.has("<time") else ()
     if times:
-        out["time_text"] = clean(times[0].text_content())
+        out["time_text"] = clean(text_of(times[0]))
     return out
 
 

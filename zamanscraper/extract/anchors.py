@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import selectors as S
 from .dates import looks_like_date
-from .document import Document, Line
+from .document import Document, Line, text_of
 from .text import ascii_digits, clean, collapse
 
 #: how far (in text lines) the doubled headline may sit from the date line
@@ -171,11 +171,11 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        raw = line.raw.strip()
-        top = S.TICKER_LABEL.match(collapse(raw))
-        bottom = None if top else S.TICKER_LABEL_END.search(collapse(raw))
+        top = S.TICKER_LABEL.match(line.text)
+        bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):
             continue
+        raw = line.raw.strip()
         if top:
             rest = S.TICKER_LABEL.sub("", raw.lstrip(), count=1)
             items = _ticker_items(line, rest)
@@ -206,7 +206,7 @@ def _ticker_items(line: Line, rest: str) -> list[str]:
         return pieces
     element = line.element
     if element is not None and len(element):
-        children = [clean(c.text_content()) for c in element if isinstance(c.tag, str)]
+        children = [clean(text_of(c)) for c in element if isinstance(c.tag, str)]
         children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
@@ -215,30 +215,33 @@ def _ticker_items(line: Line, rest: str) -> list[str]:
 
 def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int]]:
     """A label alone on its line: headlines are the next (or, for the bottom layout, the
-    previous) lines, one per line or several inside one line, up to the first line that is
-    clearly not a ticker item. Groups are returned in page order."""
+    previous) lines. Items of one ticker are siblings (``<li>``s, ``<div>``s of a carousel,
+    links of a marquee), so the run stops where the parent element changes; a single line
+    may also hold several headlines. Items are returned in page order."""
     groups: list[list[str]] = []
     used: set[int] = set()
-    all_links = None
+    parent = None
     for j in indexes:
         line = lines[j]
         if line.img is not None:
             continue
         text = line.text
-        if S.CHROME_LINES.match(text) or date_line(line) or len(text) > MAX_HEADLINE * 2:
+        if S.CHROME_LINES.match(text) or date_line(line) or S.END_LINES.match(text):
             break
-        is_link = line.link_share > 0.9
-        if all_links is None:
-            all_links = is_link
-        elif all_links and not is_link:
+        here = line.element.getparent() if line.element is not None else None
+        if groups and here is not parent:
             break
         inner = _ticker_items(line, line.raw)
-        used.add(j)
-        if len(inner) >= 2 or not all_links:
-            # several headlines in one line, or one plain line of text: that is the ticker
-            groups.append(inner if len(inner) >= 2 else [text])
+        if len(inner) >= 2:
+            if not groups:  # several headlines inside one line: that is the ticker
+                groups.append(inner)
+                used.add(j)
+            break
+        if len(text) > MAX_HEADLINE:
             break
         groups.append([text])
+        used.add(j)
+        parent = here
     if indexes.step < 0:  # walked backwards from a bottom label
         groups.reverse()
     return [item for group in groups for item in group], used

@@ -12,7 +12,6 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
 from lxml import etree
 
 from . import selectors as S
@@ -34,6 +33,8 @@ SKIP_TAGS = frozenset(
     "head script style noscript template iframe object embed svg canvas select option "
     "textarea input button map audio video source track".split()
 )
+#: elements that show an image (AMP pages use <amp-img>)
+IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {
@@ -77,12 +78,17 @@ class Line:
 class Document:
     root: object
     lines: list[Line]
-    #: element -> (first line index, end line index) of the lines it holds
-    spans: dict
+    #: the decoded page source
+    source: str
 
     def lines_in(self, element) -> list[Line]:
-        start, end = self.spans.get(element, (0, 0))
-        return self.lines[start:end]
+        """The lines produced inside ``element`` (a block's line belongs to the block)."""
+        inside = set(element.iter())
+        return [line for line in self.lines if line.element in inside]
+
+    def has(self, marker: str) -> bool:
+        """Cheap pre-check before running a selector: does the source mention ``marker``?"""
+        return marker in self.source
 
 
 def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = None) -> str:
@@ -145,22 +151,25 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
         # a bare text copy: keep its line structure
         text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
     root = _parse_tree(text)
-    lines, spans = linearize(root)
-    return Document(root=root, lines=lines, spans=spans)
+    return Document(root=root, lines=linearize(root), source=text)
 
 
 def _parse_tree(text: str):
-    parser = lxml.html.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
-    try:
-        root = lxml.html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractError(f"not HTML: the parser found no document ({exc})") from None
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    root = etree.fromstring(text, parser)
     if any("Excessive depth" in e.message for e in parser.error_log):
         # absurd nesting (thousands of wrappers): collapse runs of bare tags, parse again
         text = _DEEP_CLOSE.sub("</div>", _DEEP_OPEN.sub("<div>", text))
-        parser = lxml.html.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
-        root = lxml.html.document_fromstring(text, parser=parser)
+        parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+        root = etree.fromstring(text, parser)
+    if root is None:
+        raise ExtractError("not HTML: the parser found no document")
     return root
+
+
+def text_of(element) -> str:
+    """All text inside an element (what lxml.html's text_content() gives)."""
+    return "".join(element.itertext())
 
 
 class _Builder:
@@ -171,10 +180,6 @@ class _Builder:
         self.parts: list[str] = []
         self.links: list[tuple[str, str]] = []
         self.brs = 0  # <br>s seen since the last line was ended by a block boundary
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.parts.append(text)
 
     def end_line(self, marks: frozenset[str], element, *, by_br: bool = False) -> None:
         raw = "".join(self.parts)
@@ -190,64 +195,64 @@ class _Builder:
             self.brs = 0
 
 
-def linearize(root) -> tuple[list[Line], dict]:
-    """Visible lines in document order, and the line span of every element (iterative walk)."""
+def linearize(root) -> list[Line]:
+    """Visible lines in document order (an iterative walk: no recursion limit)."""
     out = _Builder()
-    spans: dict = {}
-    starts: dict = {}
     marks_stack: list[frozenset[str]] = [frozenset()]
     link_starts: list[int] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
         if event == "start":
-            if tag in SKIP_TAGS or not tag:
+            if tag in SKIP_TAGS or not isinstance(tag, str):
                 walker.skip_subtree()
                 marks_stack.append(marks_stack[-1])
                 continue
-            marks = marks_stack[-1] | {tag} if tag in MARK_TAGS else marks_stack[-1]
+            parent_marks = marks_stack[-1]
+            marks = parent_marks | {tag} if tag in MARK_TAGS else parent_marks
             marks_stack.append(marks)
             if tag in BLOCK_TAGS:
-                out.end_line(marks_stack[-2], el)
-            starts[el] = len(out.lines)
-            if tag == "br":
+                out.end_line(parent_marks, el)
+            elif tag == "br":
                 out.end_line(marks, el, by_br=True)
-            elif tag == "img":
+            elif tag in IMAGE_TAGS:
                 out.end_line(marks, el)
                 src = el.get("src") or el.get("data-src")
                 if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el):
                     out.lines.append(Line("", "", [], marks, False, src, el))
             elif tag == "a":
                 link_starts.append(len(out.parts))
-            if "pre" in marks and el.text and "\n" in el.text:
-                _add_pre(out, el.text, marks, el)
-            else:
-                out.add(el.text)
+            text = el.text
+            if text:
+                if "pre" in marks and "\n" in text:
+                    _add_pre(out, text, marks, el)
+                else:
+                    out.parts.append(text)
         else:  # end
             marks = marks_stack.pop()
             if tag == "a" and link_starts:
                 link_text = collapse("".join(out.parts[link_starts.pop():]))
                 if link_text:
                     out.links.append((link_text, el.get("href") or ""))
-            if tag in BLOCK_TAGS:
+            elif tag in BLOCK_TAGS:
                 out.end_line(marks, el)
-            if el in starts:
-                spans[el] = (starts.pop(el), len(out.lines))
-            if "pre" in marks_stack[-1] and el.tail and "\n" in el.tail:
-                _add_pre(out, el.tail, marks_stack[-1], el)
-            else:
-                out.add(el.tail)
+            tail = el.tail
+            if tail:
+                if "pre" in marks_stack[-1] and "\n" in tail:
+                    _add_pre(out, tail, marks_stack[-1], el)
+                else:
+                    out.parts.append(tail)
     out.end_line(frozenset(), root)
-    return out.lines, spans
+    return out.lines
 
 
 def _add_pre(out: _Builder, text: str, marks, el) -> None:
     """Preformatted text: every newline ends a line, like a <br>."""
     first, *rest = text.split("\n")
-    out.add(first)
+    out.parts.append(first)
     for piece in rest:
         out.end_line(marks, el, by_br=True)
-        out.add(piece)
+        out.parts.append(piece)
 
 
 def _big_enough(img) -> bool:

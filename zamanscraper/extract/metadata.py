@@ -17,18 +17,19 @@ logger = logging.getLogger(__name__)
 MAX_JSON_LD = 512 * 1024
 
 
-def extract(root) -> dict:
+def extract(doc) -> dict:
     """``{field: value}`` from the page's metadata: headline, published, keywords, images,
     comments_count, language."""
+    root = doc.root
     out: dict = {}
-    ld = _json_ld_article(root)
+    ld = _json_ld_article(root) if doc.has("ld+json") else {}
     meta = _meta_tags(root)
     headline = clean(_text(ld.get("headline"))) or _first(meta, S.META_HEADLINE)
     if headline:
         out["headline"] = clean(S.TITLE_SUFFIX.sub("", headline))
     published = _text(ld.get("datePublished")) or _first(meta, S.META_PUBLISHED)
-    if not published:
-        times = root.xpath(S.TIME_XPATH)
+    if not published and doc.has("<time"):
+        times = S.TIME_XPATH(root)
         published = times[0].get("datetime") if times else None
     if clean(published):
         out["published"] = clean(published)
@@ -49,7 +50,7 @@ def extract(root) -> dict:
 
 def _json_ld_article(root) -> dict:
     """The first JSON-LD object of an article type (``@graph`` and lists searched)."""
-    for raw in root.xpath(S.JSON_LD_XPATH):
+    for raw in S.JSON_LD_XPATH(root):
         if len(raw) > MAX_JSON_LD:
             logger.debug("JSON-LD block of %d chars skipped", len(raw))
             continue

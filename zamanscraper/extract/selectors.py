@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 # --- selector layer: XPath, tried in order, first non-empty result wins ----------------------
 HEADLINE_XPATHS = (
-    "//*[@itemprop='headline']",
-    "//article//h1",
+    etree.XPath("//*[@itemprop='headline']"),
+    etree.XPath("//article//h1"),
 )
-BODY_CONTAINER_XPATHS = ("//*[@itemprop='articleBody']",)
-KEYWORD_XPATHS = ("//a[@rel='tag']", "//*[@itemprop='keywords']//a")
-COMMENT_COUNT_XPATHS = ("//*[@itemprop='commentCount']/@content", "//*[@itemprop='commentCount']")
-TIME_XPATH = "//time[@datetime]"
+BODY_CONTAINER_XPATHS = (etree.XPath("//*[@itemprop='articleBody']"),)
+KEYWORD_XPATHS = (etree.XPath("//a[@rel='tag']"), etree.XPath("//*[@itemprop='keywords']//a"))
+COMMENT_COUNT_XPATHS = (
+    etree.XPath("//*[@itemprop='commentCount']/@content"),
+    etree.XPath("//*[@itemprop='commentCount']"),
+)
+TIME_XPATH = etree.XPath("//time[@datetime]")
 
 # --- metadata layer ---------------------------------------------------------------------------
-JSON_LD_XPATH = "//script[@type='application/ld+json']/text()"
+JSON_LD_XPATH = etree.XPath("//script[@type='application/ld+json']/text()")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "BlogPosting", "WebPage"}
 META_HEADLINE = ("og:title", "twitter:title")
@@ -55,7 +60,8 @@ COMMENTS_COUNT = re.compile(
 #: site chrome that is never article text
 CHROME_LINES = re.compile(
     r"^(?:Established by Fathi Ibrahim Bayoud.*|أسسها فتحي إبراهيم بيوض.*|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
-    r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة)$",
+    r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
+    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة)\s*:?)$",
     re.I,
 )
 #: lines that close the article: the comment box and its form
