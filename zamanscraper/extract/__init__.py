@@ -38,7 +38,7 @@ from . import anchors, body as body_mod, document, fallback, metadata, selectors
 from .dates import parse_date
 from .errors import ExtractError
 from .document import text_of
-from .text import ascii_digits, clean, script_of
+from ..processors import ascii_digits, clean_text, script_of
 
 __all__ = ["ExtractError", "extract_article"]
 
@@ -129,14 +129,14 @@ def _selector_layer(doc) -> dict:
     microdata = doc.has("itemprop")
     for xpath in S.HEADLINE_XPATHS if microdata or doc.has("<article") else ():
         for el in xpath(root):
-            text = clean(text_of(el))
+            text = clean_text(text_of(el))
             if text and len(text) <= anchors.MAX_HEADLINE:
                 out["headline"] = text
                 break
         if "headline" in out:
             break
     for xpath in S.KEYWORD_XPATHS if microdata or doc.has("tag") else ():
-        words = [w for el in xpath(root) if (w := clean(text_of(el)))]
+        words = [w for el in xpath(root) if (w := clean_text(text_of(el)))]
         if words:
             out["keywords"] = words
             break
@@ -155,7 +155,7 @@ def _selector_layer(doc) -> dict:
             break
     times = S.TIME_XPATH(root) if doc.has("<time") else ()
     if times:
-        out["time_text"] = clean(text_of(times[0]))
+        out["time_text"] = clean_text(text_of(times[0]))
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import selectors as S
 from .dates import looks_like_date
 from .document import Document, Line, text_of
-from .text import ascii_digits, clean, collapse
+from ..processors import ascii_digits, clean_text, collapse_whitespace
 
 #: how far (in text lines) the doubled headline may sit from the date line
 HEADLINE_WINDOW = 4
@@ -46,8 +46,8 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
     if date_index is not None:
         found.date_index = date_index
         m = date_line(lines[date_index])
-        found.category = clean(m["category"].strip(" -–—:")) if m["category"] else None
-        found.published_raw = clean(m["date"])
+        found.category = clean_text(m["category"].strip(" -–—:")) if m["category"] else None
+        found.published_raw = clean_text(m["date"])
         found.headline, found.body_start = _headline_around(lines, date_index, found.ticker_lines)
     if found.headline is None and date_index is None:
         found.headline, found.body_start = _doubled_headline(lines, found.ticker_lines)
@@ -198,15 +198,15 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
 def _ticker_items(line: Line, rest: str) -> list[str]:
     """Headlines inside one line: its links, else text split on runs of spaces or bullets,
     else the line's child elements."""
-    links = [t for t, _ in line.links if not S.TICKER_LABEL.match(t + ":") and clean(t)]
+    links = [t for t, _ in line.links if not S.TICKER_LABEL.match(t + ":") and clean_text(t)]
     if len(links) >= 2:
-        return [clean(t) for t in links]
-    pieces = [p for piece in S.TICKER_SPLIT.split(rest) if (p := clean(piece))]
+        return [clean_text(t) for t in links]
+    pieces = [p for piece in S.TICKER_SPLIT.split(rest) if (p := clean_text(piece))]
     if len(pieces) >= 2:
         return pieces
     element = line.element
     if element is not None and len(element):
-        children = [clean(text_of(c)) for c in element if isinstance(c.tag, str)]
+        children = [clean_text(text_of(c)) for c in element if isinstance(c.tag, str)]
         children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
@@ -257,11 +257,11 @@ def keywords(lines: list[Line], indexes) -> list[str]:
         line = lines[i]
         if not S.KEYWORDS_LABEL.match(line.text):
             continue
-        links = [clean(t) for t, _ in line.links if clean(t) and not S.KEYWORDS_LABEL.match(t + ":")]
+        links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
         rest = S.KEYWORDS_LABEL.sub("", line.raw.strip(), count=1)
-        pieces = [p for piece in S.KEYWORD_SPLIT.split(rest) if (p := clean(piece))]
+        pieces = [p for piece in S.KEYWORD_SPLIT.split(rest) if (p := clean_text(piece))]
         if len(pieces) == 1 and " " in pieces[0]:
             pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text
         if pieces:
@@ -273,7 +273,7 @@ def keywords(lines: list[Line], indexes) -> list[str]:
                 continue
             if nxt.link_share < 0.9:
                 break
-            out.extend(clean(t) for t, _ in nxt.links if clean(t))
+            out.extend(clean_text(t) for t, _ in nxt.links if clean_text(t))
         return out
     return []
 

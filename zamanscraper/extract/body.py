@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import selectors as S
 from .document import Line
-from .text import clean
+from ..processors import clean_text
 
 #: paragraphs of at least this length that repeat are dropped (content rendered twice)
 MIN_REPEAT = 60
@@ -49,7 +49,7 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> l
             after_image = line
             continue
         previous_image, after_image = after_image, None
-        text = clean(S.MARKDOWN_IMAGE.sub(" ", line.text))
+        text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text))
         if not text or text == headline or _is_chrome(line, text):
             continue
         if _is_caption(line, text, previous_image):
@@ -118,20 +118,20 @@ def _split_lead(paragraphs: list[str], body: Body) -> None:
         return
     alone = S.SOURCE_TAG_ALONE.match(paragraphs[0])
     if alone and len(paragraphs) > 1:
-        body.source_tag = clean(alone["tag"])
+        body.source_tag = clean_text(alone["tag"])
         del paragraphs[0]
         return
     m = S.SOURCE_TAG.match(paragraphs[0])
     if m and len(m["tag"].split()) <= 6:
-        rest = clean(paragraphs[0][m.end():])
+        rest = clean_text(paragraphs[0][m.end():])
         if rest:
-            body.source_tag = clean(m["tag"])
-            body.byline = clean(m["writer"]) if m["writer"] else None
+            body.source_tag = clean_text(m["tag"])
+            body.byline = clean_text(m["writer"]) if m["writer"] else None
             paragraphs[0] = rest
     if body.byline is None and paragraphs:
         by = S.BYLINE_LINE.match(paragraphs[0])
         if by and len(paragraphs) > 1:
-            body.byline = clean(by["name"])
+            body.byline = clean_text(by["name"])
             del paragraphs[0]
 
 
@@ -144,7 +144,7 @@ def _split_tail(paragraphs: list[str], body: Body) -> None:
         if body.signoff is None and S.SIGNOFF.match(last):
             body.signoff = last
         elif body.byline is None and S.BYLINE_LINE.match(last):
-            body.byline = clean(S.BYLINE_LINE.match(last)["name"])
+            body.byline = clean_text(S.BYLINE_LINE.match(last)["name"])
         else:
             return
         paragraphs.pop()

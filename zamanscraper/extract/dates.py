@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .text import ascii_digits, collapse
+from ..processors import ascii_digits, collapse_whitespace
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
     """
     if not raw:
         return None
-    value = _fast(collapse(ascii_digits(raw)))
+    value = _fast(collapse_whitespace(ascii_digits(raw)))
     if value is None:
         value = _slow(raw)
     if value is None:
@@ -139,7 +139,7 @@ def looks_like_date(text: str) -> bool:
     >>> looks_like_date("said on 2017-07-17 that")
     False
     """
-    text = collapse(ascii_digits(text))
+    text = collapse_whitespace(ascii_digits(text))
     return any(p.fullmatch(text) for p in (ISO, US_CLOCK)) or bool(
         _day_month(_norm(text))
     )
@@ -208,7 +208,7 @@ def _dateparser():
 
 def _slow(raw: str) -> date | datetime | None:
     """dateparser for forms the fast path does not know (logged, so they can be added)."""
-    text = collapse(raw)
+    text = collapse_whitespace(raw)
     if len(text) > 80 or not re.search(r"\d", ascii_digits(text)):
         return None
     parsed = _dateparser().parse(

@@ -16,7 +16,7 @@ from lxml import etree
 
 from . import selectors as S
 from .errors import ExtractError
-from .text import collapse, strip_controls
+from ..processors import collapse_whitespace, strip_invisible
 
 #: pages larger than this are refused (the spider's DOWNLOAD_MAXSIZE is the network-side cap)
 MAX_BYTES = 16 * 1024 * 1024
@@ -144,7 +144,7 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         text = html
-    text = strip_controls(text).replace("\r\n", "\n")
+    text = strip_invisible(text).replace("\r\n", "\n")
     if not text.strip():
         raise ExtractError("empty page: only whitespace or control characters")
     if not _HAS_TAG.search(text[:65536]):
@@ -183,7 +183,7 @@ class _Builder:
 
     def end_line(self, marks: frozenset[str], element, *, by_br: bool = False) -> None:
         raw = "".join(self.parts)
-        text = collapse(raw)
+        text = collapse_whitespace(raw)
         if text:
             soft = self.brs == 1
             self.lines.append(Line(text, raw, self.links, marks, soft, None, element))
@@ -231,7 +231,7 @@ def linearize(root) -> list[Line]:
         else:  # end
             marks = marks_stack.pop()
             if tag == "a" and link_starts:
-                link_text = collapse("".join(out.parts[link_starts.pop():]))
+                link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
                 if link_text:
                     out.links.append((link_text, el.get("href") or ""))
             elif tag in BLOCK_TAGS:

@@ -9,7 +9,7 @@ import json
 import logging
 
 from . import selectors as S
-from .text import clean
+from ..processors import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -24,15 +24,15 @@ def extract(doc) -> dict:
     out: dict = {}
     ld = _json_ld_article(root) if doc.has("ld+json") else {}
     meta = _meta_tags(root)
-    headline = clean(_text(ld.get("headline"))) or _first(meta, S.META_HEADLINE)
+    headline = clean_text(_text(ld.get("headline"))) or _first(meta, S.META_HEADLINE)
     if headline:
-        out["headline"] = clean(S.TITLE_SUFFIX.sub("", headline))
+        out["headline"] = clean_text(S.TITLE_SUFFIX.sub("", headline))
     published = _text(ld.get("datePublished")) or _first(meta, S.META_PUBLISHED)
     if not published and doc.has("<time"):
         times = S.TIME_XPATH(root)
         published = times[0].get("datetime") if times else None
-    if clean(published):
-        out["published"] = clean(published)
+    if clean_text(published):
+        out["published"] = clean_text(published)
     keywords = _keywords(ld.get("keywords")) or _keywords(_first(meta, S.META_KEYWORDS))
     if keywords:
         out["keywords"] = keywords
@@ -42,7 +42,7 @@ def extract(doc) -> dict:
     count = ld.get("commentCount")
     if isinstance(count, int) or (isinstance(count, str) and count.strip().isdigit()):
         out["comments_count"] = int(count)
-    lang = clean(root.get("lang") or meta.get("og:locale") or _text(ld.get("inLanguage")))
+    lang = clean_text(root.get("lang") or meta.get("og:locale") or _text(ld.get("inLanguage")))
     if lang:
         out["language"] = lang.split("-")[0].split("_")[0].lower()
     return out
@@ -86,7 +86,7 @@ def _meta_tags(root) -> dict[str, str]:
 
 def _first(meta: dict, keys) -> str | None:
     for key in keys:
-        value = clean(meta.get(key.lower()))
+        value = clean_text(meta.get(key.lower()))
         if value:
             return value
     return None
@@ -110,7 +110,7 @@ def _keywords(value) -> list[str]:
         value = S.KEYWORD_SPLIT.split(value)
     if not isinstance(value, list):
         return []
-    return [k for v in value if isinstance(v, str) and (k := clean(v))]
+    return [k for v in value if isinstance(v, str) and (k := clean_text(v))]
 
 
 def _images(value) -> list[str]:
