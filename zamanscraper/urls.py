@@ -153,3 +153,82 @@ def repair_image_url(src: str | None, base: str) -> str | None:
     path = re.sub(r"/{2,}", "/", parts.path)
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.scheme}://{parts.netloc}{path}{query}"
+
+
+# --- discovery: feeds, listings, site checks, mirror base -------------------------------------
+
+#: edition -> RSS feed paths, in the order they are requested
+FEED_PATHS = {"en": ("/rss.php", "/news/rss/52/"), "ar": ("/news/rss/94/", "/rss.php")}
+#: what ``mirror=`` must look like: ``http(s)://host:port``, nothing after but an optional ``/``
+MIRROR_BASE = re.compile(r"^https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}/?$")
+
+
+def feed_urls(edition: str) -> list[str]:
+    """The RSS feed URLs of an edition.
+
+    >>> feed_urls("ar")
+    ['https://www.zamanalwsl.net/news/rss/94/', 'https://www.zamanalwsl.net/rss.php']
+    """
+    return [f"https://{HOSTS[edition]}{path}" for path in FEED_PATHS[edition]]
+
+
+def listing_url(edition: str, section: int, page: int) -> str:
+    """The URL of page ``page`` (1 = newest) of a section listing.
+
+    >>> listing_url("en", 30, 2)
+    'https://en.zamanalwsl.net/news/articles/30/2'
+    """
+    return f"https://{HOSTS[edition]}/news/articles/{section}/{page}"
+
+
+def listing_key(url: str) -> tuple[str, int, int] | None:
+    """``(edition, section, page)`` of a section listing URL (no page number = page 1), else None.
+
+    >>> listing_key("http://en.zamanalwsl.net/news/articles/30/3/")
+    ('en', 30, 3)
+    >>> listing_key("https://www.zamanalwsl.net/news/articles/7")
+    ('ar', 7, 1)
+    >>> listing_key("https://en.zamanalwsl.net/news/article/30") is None
+    True
+    """
+    edition = edition_of(url)
+    if edition is None:
+        return None
+    m = LISTING_PATH.match(urlsplit(url).path)
+    if not m:
+        return None
+    return edition, int(m["section"]), int(m["page"] or 1)
+
+
+def is_site_url(url: str) -> bool:
+    """True for an absolute http(s) URL on one of the site's hosts.
+
+    >>> is_site_url("http://zamanalwsl.net/news/1.html")
+    True
+    >>> is_site_url("ftp://en.zamanalwsl.net/x")
+    False
+    >>> is_site_url("https://zamanalwsl.net.evil.example/news/1.html")
+    False
+    """
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return False
+    return scheme in ("http", "https") and edition_of(url) is not None
+
+
+def is_mirror_base(url: str) -> bool:
+    """True when ``url`` can serve as the ``mirror=`` base: ``http(s)://host:port`` only.
+
+    >>> is_mirror_base("http://127.0.0.1:8000")
+    True
+    >>> is_mirror_base("http://localhost:8000/")
+    True
+    >>> is_mirror_base("http://127.0.0.1")
+    False
+    >>> is_mirror_base("127.0.0.1:8000")
+    False
+    >>> is_mirror_base("http://127.0.0.1:8000/site")
+    False
+    """
+    return bool(MIRROR_BASE.match(url)) and 0 < int(url.rstrip("/").rsplit(":", 1)[1]) < 65536

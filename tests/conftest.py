@@ -1,0 +1,56 @@
+"""Shared fixtures: the offline mirror server and a helper that runs ``scrapy crawl``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from zamanscraper import mirror
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SITE = REPO_ROOT / "tests" / "fixtures" / "site"
+
+
+@dataclass
+class Mirror:
+    base: str
+    root: Path
+    #: every path requested so far, in arrival order (shared by all tests of the session)
+    requests: list = field(default_factory=list)
+
+    def mark(self) -> int:
+        """A position in the request log; ``since(mark)`` lists what came after it."""
+        return len(self.requests)
+
+    def since(self, mark: int) -> list[str]:
+        return self.requests[mark:]
+
+
+@pytest.fixture(scope="session")
+def mirror_server():
+    """``zamanscraper.mirror`` on 127.0.0.1, OS-picked port, over ``tests/fixtures/site``."""
+    if not SITE.is_dir():
+        pytest.skip("tests/fixtures/site is missing")
+    log: list[str] = []
+    with mirror.serve(SITE, requests=log) as base:
+        yield Mirror(base, SITE, log)
+
+
+def run_scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m scrapy ARGS`` in the repository root, output captured as text."""
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, encoding="utf-8",
+        timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def scrapy_cmd():
+    return run_scrapy

@@ -1,0 +1,139 @@
+"""Command line: ``python -m zamanscraper {extract,serve-mirror,demo}`` (also ``zamanscraper``).
+
+``extract PAGE.html --url URL [--timezone TZ]``
+    print the record ``extract_article`` makes of a saved page, as JSON. A bad file, URL, zone or
+    an unparsable page prints one line on stderr and exits 2.
+``serve-mirror [--root DIR] [--host H] [--port N]``
+    serve an offline ``wget -x`` mirror (default: the repository's ``tests/fixtures/site``).
+``demo [--out DIR]``
+    serve that mirror on a free port and crawl all of it (``edition=both``) into
+    ``DIR/articles.jsonl`` and ``DIR/rejects.jsonl`` (default ``demo-output/``); prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from zamanscraper import mirror, urls
+from zamanscraper.arguments import SpiderArgumentError, check_timezone
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CliError(Exception):
+    """One line for stderr; exit status 2."""
+
+
+def cmd_extract(args) -> int:
+    from zamanscraper.extract import ExtractError, extract_article
+
+    if not urls.is_site_url(args.url) or urls.article_key(args.url) is None:
+        raise CliError(f"--url {args.url}: not an article URL of zamanalwsl.net")
+    try:
+        timezone = check_timezone(args.timezone)
+    except SpiderArgumentError as error:
+        raise CliError(f"--timezone {args.timezone}: {error.problem}") from None
+    try:
+        html = Path(args.page).read_bytes()
+    except OSError as error:
+        raise CliError(f"{args.page}: {error.strerror or error}") from None
+    try:
+        record = extract_article(html, urls.canonicalize(args.url), timezone=timezone)
+    except ExtractError as error:
+        raise CliError(f"{args.page}: {error}") from None
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_serve_mirror(args) -> int:
+    root = Path(args.root)
+    if not root.is_dir():
+        raise CliError(f"--root {root}: not a directory")
+    try:
+        server = mirror.serve(root, host=args.host, port=args.port)
+        base = server.__enter__()
+    except OSError as error:
+        raise CliError(f"--port {args.port}: {error.strerror or error}") from None
+    print(f"Serving {root} at {base}/ (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.__exit__(None, None, None)
+    return 0
+
+
+def count_lines(path: Path) -> int:
+    if not path.is_file():
+        return 0
+    with path.open("rb") as f:
+        return sum(1 for line in f if line.strip())
+
+
+def cmd_demo(args) -> int:
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    articles, rejects = out / "articles.jsonl", out / "rejects.jsonl"
+    rejects.unlink(missing_ok=True)  # the rejects file is appended to: start clean
+    log = out / "crawl.log"
+    with mirror.serve(Path(args.root)) as base:
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "zaman",
+            "-a", f"mirror={base}", "-a", "edition=both",
+            "-O", str(articles), "-s", f"ZAMAN_REJECTS_PATH={rejects}",
+            "-s", f"LOG_FILE={log}",
+        ]
+        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings")
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
+    if result.returncode != 0:
+        raise CliError(f"crawl failed with status {result.returncode}; see {log}")
+    print(f"items:   {count_lines(articles)}")
+    print(f"rejects: {count_lines(rejects)}")
+    print(f"output:  {articles} (log: {log})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zamanscraper", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print the record of a saved article page as JSON")
+    p.add_argument("page", help="saved HTML page")
+    p.add_argument("--url", required=True, help="the page's site URL (any article URL form)")
+    p.add_argument("--timezone", help="IANA zone for dates printed without one")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("serve-mirror", help="serve an offline wget-layout mirror over HTTP")
+    p.add_argument("--root", default=str(mirror.DEFAULT_ROOT), help="mirror directory")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000, help="0: any free port (default 8000)")
+    p.set_defaults(func=cmd_serve_mirror)
+
+    p = sub.add_parser("demo", help="crawl the repository's offline mirror into JSONL")
+    p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")
+    p.add_argument("--root", default=str(mirror.DEFAULT_ROOT), help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except CliError as error:
+        print(f"zamanscraper {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""``scrapy crawl`` that checks the spider's arguments before Scrapy starts.
+
+Scrapy builds the spider inside the running event loop, where an exception from its
+``__init__`` becomes a traceback wall. A spider class with a ``check_arguments(spargs,
+settings)`` classmethod gets it called here first: a ``SpiderArgumentError`` prints one line on
+stderr and exits with status 2 before any log output.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.spiderloader import get_spider_loader
+
+from zamanscraper.arguments import SpiderArgumentError
+
+
+class Command(ScrapyCrawlCommand):
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return
+        try:
+            spidercls = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            return  # Scrapy's own "Spider not found" error follows
+        check = getattr(spidercls, "check_arguments", None)
+        if check is None:
+            return
+        try:
+            check(opts.spargs, self.settings)
+        except SpiderArgumentError as error:
+            print(f"scrapy crawl {args[0]}: error: {error}", file=sys.stderr)
+            sys.exit(2)

@@ -1,0 +1,90 @@
+"""Extension that owns the rejects file: one JSON line per URL that did not become a record.
+
+Line format (UTF-8, ``ensure_ascii=False``, flushed line by line)::
+
+    {"url": "<canonical site URL>", "stage": "fetch"|"parse"|"validate",
+     "reasons": ["…"], "item": {…whatever was extracted, {} when nothing}}
+
+Sources: ``item_dropped`` (every ``DropItem`` but duplicates; stage from the exception's
+``stage`` attribute, ``validate`` by default) and the spider's ``page_rejected`` (stage
+``parse``) and ``request_failed`` (stage ``fetch``) signals. Stats: ``zaman/rejects/{stage}``.
+Disabled (``NotConfigured``) when ``ZAMAN_REJECTS_PATH`` is empty. The file is appended to.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from zamanscraper import signals as zaman_signals
+from zamanscraper.pipelines.dedupe import DuplicateItem
+
+logger = logging.getLogger(__name__)
+
+
+class RejectsFile:
+    def __init__(self, path: str | Path, stats=None):
+        self.path = Path(path)
+        self.stats = stats
+        self._file = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("ZAMAN_REJECTS_PATH")
+        if not path:
+            raise NotConfigured("ZAMAN_REJECTS_PATH is empty")
+        ext = cls(path, crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.page_rejected, signal=zaman_signals.page_rejected)
+        crawler.signals.connect(ext.request_failed, signal=zaman_signals.request_failed)
+        return ext
+
+    def spider_opened(self, spider=None):
+        self.open()
+
+    def spider_closed(self, spider=None, reason=None):
+        self.close()
+
+    def open(self):
+        if self._file is None:
+            if self.path.parent != Path():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8", newline="\n")
+            logger.info("Writing rejects to %s", self.path)
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def write(self, url: str | None, stage: str, reasons: list[str], item: dict | None = None):
+        """Append one reject line (opening the file if needed) and count it."""
+        self.open()
+        line = {"url": url, "stage": stage, "reasons": list(reasons), "item": item or {}}
+        self._file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        self._file.flush()
+        if self.stats is not None:
+            self.stats.inc_value(f"zaman/rejects/{stage}")
+
+    # --- signal handlers -------------------------------------------------------------------
+
+    def item_dropped(self, item, response=None, exception=None, spider=None):
+        if isinstance(exception, DuplicateItem):
+            return
+        record = ItemAdapter(item).asdict()
+        reasons = getattr(exception, "reasons", None) or [str(exception)]
+        stage = getattr(exception, "stage", "validate")
+        self.write(record.get("url"), stage, reasons, record)
+
+    def page_rejected(self, url, reasons, item=None, spider=None, stage="parse"):
+        self.write(url, stage, reasons, item)
+
+    def request_failed(self, url, reasons, item=None, spider=None):
+        self.write(url, "fetch", reasons, item)

@@ -1,0 +1,68 @@
+"""Scrapy settings of zamanscraper. ``ZAMAN_*`` settings are read in ``from_crawler`` only."""
+
+BOT_NAME = "zamanscraper"
+SPIDER_MODULES = ["zamanscraper.spiders"]
+NEWSPIDER_MODULE = "zamanscraper.spiders"
+#: our ``crawl`` checks spider arguments before Scrapy starts (one-line errors)
+COMMANDS_MODULE = "zamanscraper.commands"
+
+# --- access and politeness -----------------------------------------------------------------
+# The live site's WAF answers 403/406 to bare clients: look like a browser.
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36"
+)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en,ar;q=0.8",
+}
+# Obey robots.txt: polite by default. When it is missing (the offline mirror answers 404) Scrapy
+# allows everything; the spider turns it off for mirror= crawls (MIRROR_SETTINGS).
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a news page is ~40 KB; bigger is not an article
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = True  # some WAFs set a cookie on the first answer and expect it back
+
+# --- retries: bounded, with backoff (zamanscraper.middlewares.backoff) ------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 4  # 5 requests in all
+# 403/406: the WAF "blocked" answers; 429/503: throttled; the rest: transient server errors
+RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+}
+#: seconds before the first retry, doubled for each further retry (0: retry at once)
+ZAMAN_RETRY_BACKOFF_BASE = 2.0
+#: the longest wait before one retry, in seconds; also the cap on a server's Retry-After
+ZAMAN_RETRY_BACKOFF_MAX = 120.0
+# Failed requests reach the spider's errback (fetch rejects); no HTTPERROR_ALLOW_ALL.
+
+# --- records -------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "zamanscraper.pipelines.clean.CleanPipeline": 100,
+    "zamanscraper.pipelines.validate.ValidatePipeline": 200,
+    "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
+}
+EXTENSIONS = {
+    "zamanscraper.rejects.RejectsFile": 500,
+}
+FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
+#: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
+ZAMAN_TIMEZONE = None
+#: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
+ZAMAN_REJECTS_PATH = "rejects.jsonl"
+
+# --- engine --------------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# REQUEST_FINGERPRINTER_IMPLEMENTATION is gone in Scrapy 2.19 (only one fingerprinter): not set.
+LOG_LEVEL = "INFO"

@@ -1,0 +1,403 @@
+"""The ``zaman`` spider: discovery and requests only. It knows URLs, not markup.
+
+Arguments (``-a NAME=VALUE``, checked by ``zamanscraper.arguments``):
+
+``edition``    ``en`` (default), ``ar`` or ``both``.
+``urls``       comma-separated article URLs (any form): crawl exactly those articles.
+``ids``        ``28000-28200`` or ``5,7,9-12``: archive mode, the canonical URL of each id
+               (in each edition of ``edition``).
+``sections``   discovery mode (no ``urls``/``ids``): section listings paged besides the RSS
+               feeds, for every edition; default en ``1,30`` (30 is Opinion), ar ``3``
+               (``zamanscraper.arguments.DEFAULT_SECTIONS``).
+``max_pages``  listing pages per section (page 1 = newest); default 3, unlimited with ``since``.
+``since``      ``YYYY-MM-DD``: articles whose ``published_at`` date is earlier are not emitted
+               (stat ``zaman/items/before_since``), in every mode. Listings print no dates, so
+               paging is driven by the articles: page N+1 of a section is requested only once
+               every article linked from page N has been fetched and extracted, and only if at
+               least one of them is dated on or after ``since``. A page whose articles are all
+               older (or undated, or failed) ends that section (``zaman/listings/stopped_since``).
+               Undated articles are emitted (``zaman/items/undated_since``).
+``mirror``     ``http://HOST:PORT``: fetch every site URL from an offline ``wget -x`` mirror
+               (``zamanscraper.mirror``); records keep the canonical site URLs. Politeness
+               delays are dropped for the mirror (``-s`` on the command line still wins).
+
+Every article is requested once, as its canonical URL, whatever form it was linked as (old
+``.html``, ``/like``, ``/dislike``, http, trailing slash): the spider dedupes on
+``(edition, id)`` before requesting. Every URL ends as an item, a reject (rejects file, stages
+``parse``/``fetch``), or a counted stat.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from urllib.parse import urljoin
+
+import scrapy
+from lxml import etree
+from parsel import Selector
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from zamanscraper import arguments, urls
+from zamanscraper.extract import ExtractError, extract_article
+from zamanscraper.items import FIELD_NAMES
+from zamanscraper.signals import page_rejected, request_failed
+
+logger = logging.getLogger(__name__)
+
+#: settings applied (priority "spider", below ``-s``) when crawling a local mirror
+MIRROR_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "ROBOTSTXT_OBEY": False,
+    "ZAMAN_RETRY_BACKOFF_BASE": 0.05,
+}
+
+RECENT, OLD, UNKNOWN = "recent", "old", "unknown"
+
+
+def feed_parser() -> etree.XMLParser:
+    """An XML parser safe for untrusted feeds: no entities, no DTD, no network, no huge trees."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
+
+
+def feed_links(body: bytes) -> list[str] | None:
+    """The ``link`` of every RSS ``item`` (or Atom ``entry``), in order; None when not XML.
+
+    >>> feed_links(b"<rss><channel><item><link> /news/5.html </link></item></channel></rss>")
+    ['/news/5.html']
+    >>> feed_links(b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><item><link>&x;</link></item></rss>')
+    []
+    >>> feed_links(b"\\x89PNG") is None
+    True
+    """
+    try:
+        root = etree.fromstring(body, parser=feed_parser())
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    links = []
+    for entry in root.iter("{*}item", "{*}entry"):
+        for link in entry.iter("{*}link"):
+            value = (link.text or "").strip() or (link.get("href") or "").strip()
+            if value:
+                links.append(value)
+                break
+    return links
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC with a ``Z``, to the second (the ``fetched_at`` format)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def published_date(value) -> date | None:
+    """The calendar date of an ISO 8601 ``published_at`` (as printed, no zone shift).
+
+    >>> published_date("2017-07-17T02:41:43+03:00"), published_date("2017-07-17")
+    (datetime.date(2017, 7, 17), datetime.date(2017, 7, 17))
+    >>> published_date(None) is None, published_date("17 July") is None
+    (True, True)
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class ListingPage:
+    """A listing page waiting for its articles' dates (``since`` mode)."""
+
+    edition: str
+    section: int
+    page: int
+    next_url: str | None
+    pending: set = field(default_factory=set)
+    recent: int = 0
+
+
+class ZamanSpider(scrapy.Spider):
+    name = "zaman"
+
+    @classmethod
+    def check_arguments(cls, spargs: dict, settings) -> None:
+        """Raise ``SpiderArgumentError`` for a bad argument or setting (used before the crawl)."""
+        arguments.parse(**spargs)
+        arguments.check_timezone(settings.get("ZAMAN_TIMEZONE"))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.timezone = arguments.check_timezone(crawler.settings.get("ZAMAN_TIMEZONE"))
+        if spider.args.mirror:
+            if crawler.settings.frozen:
+                logger.warning("Settings are frozen: mirror crawl keeps the live-site delays")
+            else:
+                crawler.settings.setdict(MIRROR_SETTINGS, priority="spider")
+        return spider
+
+    def __init__(self, *args, **kwargs):
+        parsed = arguments.parse(**kwargs)
+        super().__init__(*args, **parsed.extra)
+        self.args = parsed
+        self.timezone: str | None = None
+        self._requested: set[tuple[str, int]] = set()
+        self._outcomes: dict[tuple[str, int], str] = {}
+        self._waiting: dict[tuple[str, int], list[ListingPage]] = {}
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.inc_value(key, count)
+
+    def fetch_url(self, site_url: str) -> str:
+        """The URL actually requested for a site URL (the mirror's when ``mirror=`` is set)."""
+        return urls.to_mirror(site_url, self.args.mirror) if self.args.mirror else site_url
+
+    def article_request(self, key: tuple[str, int]) -> scrapy.Request | None:
+        """The request for an article, or None when it was already requested."""
+        if key in self._requested:
+            self._inc("zaman/articles/already_requested")
+            return None
+        self._requested.add(key)
+        self._inc("zaman/articles/requested")
+        url = urls.canonical_url(*key)
+        return scrapy.Request(
+            self.fetch_url(url),
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"zaman_url": url, "zaman_key": key},
+        )
+
+    def feed_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.parse_feed, errback=self.on_error,
+            meta={"zaman_url": url}, priority=10,
+        )
+
+    def listing_request(self, edition: str, section: int, page: int) -> scrapy.Request:
+        url = urls.listing_url(edition, section, page)
+        self._inc("zaman/listings/requested")
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.parse_listing, errback=self.on_error,
+            meta={"zaman_url": url, "zaman_listing": (edition, section, page)}, priority=5,
+        )
+
+    def link_key(self, href: str, base: str) -> tuple[str, int] | None:
+        """``(edition, id)`` of an article link of the crawled editions, else None."""
+        try:
+            absolute = urljoin(base, href.strip())
+            if not urls.is_site_url(absolute):
+                return None
+            key = urls.article_key(absolute)
+        except ValueError:
+            return None
+        if key is None:
+            return None
+        if key[0] not in self.args.editions:
+            self._inc("zaman/links/other_edition")
+            return None
+        if urls.is_vote_url(absolute):
+            self._inc("zaman/links/vote_canonicalized")
+        return key
+
+    def site_url_of(self, response_or_request) -> str:
+        meta_url = response_or_request.meta.get("zaman_url")
+        if meta_url:
+            return meta_url
+        url = response_or_request.url
+        return urls.from_mirror(url, self.args.mirror) if self.args.mirror else url
+
+    # --- start -----------------------------------------------------------------------------
+
+    async def start(self):
+        for request in self.initial_requests():
+            yield request
+
+    def initial_requests(self):
+        """Requests of the crawl's mode: ``urls``, ``ids`` or discovery (feeds + listings)."""
+        mode = self.args.mode
+        logger.info(
+            "Crawling %s mode, editions %s%s", mode, ",".join(self.args.editions),
+            f", mirror {self.args.mirror}" if self.args.mirror else "",
+        )
+        if mode == "urls":
+            for url in self.args.urls:
+                request = self.article_request(urls.article_key(url))
+                if request is not None:
+                    yield request
+        elif mode == "ids":
+            for article_id in arguments.iter_ids(self.args.ids):
+                for edition in self.args.editions:
+                    request = self.article_request((edition, article_id))
+                    if request is not None:
+                        yield request
+        else:
+            for edition in self.args.editions:
+                for url in urls.feed_urls(edition):
+                    yield self.feed_request(url)
+                for section in self.args.sections_for(edition):
+                    yield self.listing_request(edition, section, 1)
+
+    # --- callbacks -------------------------------------------------------------------------
+
+    def parse_feed(self, response):
+        site_url = self.site_url_of(response)
+        links = feed_links(response.body)
+        if links is None:
+            self._inc("zaman/feeds/unreadable")
+            self.reject_page(site_url, ["feed is not readable XML"], {})
+            return
+        self._inc("zaman/feeds/parsed")
+        self._inc("zaman/feeds/links", len(links))
+        for href in links:
+            key = self.link_key(href, site_url)
+            if key is None:
+                self._inc("zaman/feeds/links_skipped")
+                continue
+            request = self.article_request(key)
+            if request is not None:
+                yield request
+
+    def parse_listing(self, response):
+        site_url = self.site_url_of(response)
+        edition, section, page = response.meta["zaman_listing"]
+        self._inc("zaman/listings/pages")
+        if isinstance(response, TextResponse):
+            selector = Selector(text=response.text, type="html")
+        else:
+            selector = Selector(text=response.body.decode("utf-8", "replace"), type="html")
+        keys: dict[tuple[str, int], None] = {}
+        next_url = None
+        for href in selector.xpath("//a/@href").getall():
+            key = self.link_key(href, site_url)
+            if key is not None:
+                keys[key] = None
+                continue
+            try:
+                absolute = urljoin(site_url, href.strip())
+                listing = urls.listing_key(absolute)
+            except ValueError:
+                continue
+            if listing == (edition, section, page + 1):
+                next_url = absolute
+        if not keys:
+            self._inc("zaman/listings/empty")
+        for key in keys:
+            request = self.article_request(key)
+            if request is not None:
+                yield request
+        more_allowed = self.args.max_pages is None or page < self.args.max_pages
+        if next_url is None or not more_allowed:
+            return
+        if self.args.since is None:
+            yield self.listing_request(edition, section, page + 1)
+            return
+        waiting = ListingPage(edition, section, page, next_url)
+        for key in keys:
+            outcome = self._outcomes.get(key)
+            if outcome is None:
+                waiting.pending.add(key)
+                self._waiting.setdefault(key, []).append(waiting)
+            elif outcome == RECENT:
+                waiting.recent += 1
+        if not waiting.pending:
+            yield from self.listing_settled(waiting)
+
+    def parse_article(self, response):
+        key = response.meta["zaman_key"]
+        url = response.meta["zaman_url"]
+        try:
+            record = extract_article(response.body, url, timezone=self.timezone)
+        except ExtractError as error:
+            self._inc("zaman/pages/unparsable")
+            self.reject_page(url, [str(error)], {})
+            yield from self.settle(key, UNKNOWN)
+            return
+        except Exception as error:  # an extractor bug must not lose the URL: record it, loudly
+            logger.exception("Extractor crashed on %s", url)
+            self._inc("zaman/pages/extractor_crashed")
+            self.reject_page(url, [f"extractor crashed: {type(error).__name__}: {error}"], {})
+            yield from self.settle(key, UNKNOWN)
+            return
+        item = self.make_item(record, key, url)
+        outcome = UNKNOWN
+        if self.args.since is not None:
+            day = published_date(item.get("published_at"))
+            if day is None:
+                self._inc("zaman/items/undated_since")
+            elif day < self.args.since:
+                outcome = OLD
+            else:
+                outcome = RECENT
+        yield from self.settle(key, outcome)
+        if outcome == OLD:
+            self._inc("zaman/items/before_since")
+            return
+        self._inc("zaman/items/extracted")
+        yield item
+
+    def make_item(self, record: dict, key: tuple[str, int], url: str) -> dict:
+        """The record in ``items.Article`` field order, identity from the canonical URL."""
+        record = dict(record)
+        record.update(url=url, edition=key[0], article_id=key[1], fetched_at=utc_now())
+        ordered = {name: record.pop(name) for name in FIELD_NAMES if name in record}
+        ordered.update(record)  # unknown keys stay, for the validate pipeline to report
+        return ordered
+
+    def on_error(self, failure):
+        """Errback of every request: count the failure, write a ``fetch`` reject."""
+        request = failure.request
+        url = self.site_url_of(request)
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            code, reason = f"http_{status}", f"HTTP {status}"
+        else:
+            code = type(failure.value).__name__
+            reason = f"{code}: {failure.getErrorMessage()}"
+        self._inc("zaman/requests/failed")
+        self._inc(f"zaman/requests/failed/{code}")
+        logger.warning("Failed %s: %s", url, reason)
+        self.crawler.signals.send_catch_log(
+            signal=request_failed, url=url, reasons=[reason], item={}, spider=self
+        )
+        key = request.meta.get("zaman_key")
+        if key is not None:
+            yield from self.settle(key, UNKNOWN)
+
+    def reject_page(self, url: str, reasons: list[str], item: dict) -> None:
+        self.crawler.signals.send_catch_log(
+            signal=page_rejected, url=url, reasons=reasons, item=item, spider=self
+        )
+
+    # --- since= paging ---------------------------------------------------------------------
+
+    def settle(self, key: tuple[str, int], outcome: str):
+        """Record what became of an article; yield the listing pages that can now go on."""
+        self._outcomes[key] = outcome
+        for waiting in self._waiting.pop(key, []):
+            waiting.pending.discard(key)
+            if outcome == RECENT:
+                waiting.recent += 1
+            if not waiting.pending:
+                yield from self.listing_settled(waiting)
+
+    def listing_settled(self, waiting: ListingPage):
+        if waiting.recent:
+            yield self.listing_request(waiting.edition, waiting.section, waiting.page + 1)
+        else:
+            self._inc("zaman/listings/stopped_since")
+            logger.info(
+                "Section %s (%s) stops at page %s: no article on or after %s",
+                waiting.section, waiting.edition, waiting.page, self.args.since,
+            )
