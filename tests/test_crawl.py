@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 #: mirror-only pages (see tests/fixtures/build_fixtures.py, MIRROR_SPECIAL): linked from
 #: listings/feeds, never valid articles
 MISSING = {("en", 40404), ("ar", 150404)}  # no file: 404
-HOSTILE = {("en", 41234), ("en", 41235)}  # search page, empty page: rejects
+HOSTILE = {("en", 41234), ("en", 41235), ("en", 41236), ("en", 41237)}  # search, empty, binary, no body: rejects
 FETCHED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 STAT = re.compile(r"'(zaman/[^']+)': ([0-9.]+)")
 
@@ -134,6 +134,15 @@ def test_hostile_pages_are_rejects(full):
     for key in HOSTILE:
         assert key not in items
         assert [r["stage"] for r in full.reject_of(key)] in (["parse"], ["validate"])
+
+
+def test_hostile_reject_reasons_name_the_problem(full):
+    first = {key[1]: full.reject_of(key)[0] for key in HOSTILE}
+    assert first[41235]["reasons"] == ["empty page: no content"]
+    assert first[41236]["reasons"] == ["binary content, not HTML: looks like a PNG image"]
+    assert first[41237]["stage"] == "validate" and first[41237]["reasons"] == ["empty body_paragraphs"]
+    assert first[41237]["item"]["headline"] == "What Putin wants in Syria"  # kept, not lost
+    assert first[41234]["reasons"] == ["missing headline", "empty body_paragraphs"]
 
 
 def test_every_fixture_article_is_an_item(full):
