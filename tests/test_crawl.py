@@ -150,6 +150,18 @@ def test_every_fixture_article_is_an_item(full):
     assert truth_keys() - items == set()
 
 
+def test_both_editions_carry_their_edition_language_and_text(full):
+    by_key = {(i["edition"], i["article_id"]): i for i in full.items}
+    assert {edition for edition, _ in by_key} == {"en", "ar"}
+    for edition, article_id in truth_keys():
+        source = json.loads((FIXTURES / "articles" / f"{edition}-{article_id}.json").read_text(encoding="utf-8"))
+        item = by_key[(edition, article_id)]
+        assert (item["edition"], item["language"]) == (edition, edition)
+        assert item["url"] == urls.canonical_url(edition, article_id)
+        for name in ("headline", "published_raw", "published_at", "body_paragraphs", "source_tag"):
+            assert item[name] == source[name], (edition, article_id, name)
+
+
 def test_stats_dump_has_zaman_keys(full):
     for key in ("zaman/articles/requested", "zaman/feeds/parsed", "zaman/listings/pages",
                 "zaman/links/vote_canonicalized", "zaman/requests/failed", "zaman/rejects/fetch"):

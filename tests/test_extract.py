@@ -1,0 +1,157 @@
+"""extract_article and the `extract` command on hand-made and hostile inputs.
+
+The fixture families are covered by test_golden/test_truth; these are the edge cases a page
+family does not show: bare text copies, limits, encodings, zones, the CLI's one-line errors.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zamanscraper.extract import ExtractError, document, extract_article
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "site" / "seed-page-en-28116.txt"
+URL = "https://en.zamanalwsl.net/news/28116.html"
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+PAGE = """<html><head>{head}</head><body>
+<div>Established by Fathi Ibrahim Bayoud 2005 - Homs</div>
+<div>{headline}</div><div>{dateline}</div><div>{headline}</div>
+{body}
+<div>Keywords: <a href="/news/search/Syria/1">Syria</a></div><div>Comments (2)</div>
+</body></html>"""
+
+
+def page(headline="A headline", dateline="Local | 2017-07-17 02:41:43", head="",
+         body="<div>(Zaman Al Wasl)- First paragraph.</div><div>Second one.</div>") -> str:
+    return PAGE.format(headline=headline, dateline=dateline, head=head, body=body)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared/site/seed-page-en-28116.txt not beside the repo")
+def test_seed_text_copy_without_any_markup():
+    record = extract_article(SEED.read_bytes(), URL)
+    truth = json.loads((ARTICLES / "en-28116.json").read_text(encoding="utf-8"))
+    assert record["url"] == "https://en.zamanalwsl.net/news/article/28116"
+    for name in ("headline", "published_raw", "published_at", "category", "source_tag",
+                 "body_paragraphs", "keywords", "signoff", "byline"):
+        assert record[name] == truth[name], name
+    assert record["ticker_headlines"] == truth["ticker"]["headlines"]
+    assert record["comments_count"] == 0
+
+
+def test_minimal_page_fields_and_provenance():
+    record = extract_article(page(), URL)
+    assert record["headline"] == "A headline"
+    assert (record["category"], record["published_raw"]) == ("Local", "2017-07-17 02:41:43")
+    assert record["source_tag"] == "Zaman Al Wasl"
+    assert record["body_paragraphs"] == ["First paragraph.", "Second one."]
+    assert (record["keywords"], record["comments_count"]) == (["Syria"], 2)
+    assert set(record["provenance"].values()) == {"text"}
+    assert "ticker_headlines" not in record["provenance"]  # no value, no provenance
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty page: no content"),
+        (b"   \n\t ", "empty page: no content"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary content, not HTML: looks like a PNG image"),
+        (b"%PDF-1.4 ...", "binary content, not HTML: looks like a PDF document"),
+        (b"<html>\x00\x01\x02</html>", "binary content, not HTML: NUL bytes in the first 4 KB"),
+        (b"\x07\x08\x1b", "empty page: only whitespace or control characters"),
+    ],
+)
+def test_unparsable_pages_raise_one_line(data, message):
+    with pytest.raises(ExtractError) as error:
+        extract_article(data, URL)
+    assert str(error.value) == message
+
+
+def test_huge_page_is_refused_not_parsed():
+    huge = b"<html><body>" + b"<p>x</p>" * (document.MAX_BYTES // 8 + 1) + b"</body></html>"
+    with pytest.raises(ExtractError, match=r"^page too large: [\d,]+ bytes \(limit [\d,]+\)$"):
+        extract_article(huge, URL)
+
+
+def test_not_an_article_url():
+    with pytest.raises(ExtractError, match="not a Zaman al-Wasl article URL"):
+        extract_article(page(), "https://en.zamanalwsl.net/news/articles/30/2")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_byte_order_marks(encoding):
+    record = extract_article(page(headline="Qalamoun – “deal”").encode(encoding), URL)
+    assert record["headline"] == "Qalamoun – “deal”"
+
+
+def test_str_input_and_control_characters_inside_text():
+    record = extract_article(page(body="<div>One\x0b two\x07 three.</div><div>Four.</div>"), URL)
+    assert record["body_paragraphs"] == ["One two three.", "Four."]
+
+
+def test_timezone_setting_gives_an_offset_only_when_set():
+    assert extract_article(page(), URL)["published_at"] == "2017-07-17T02:41:43"
+    zoned = extract_article(page(), URL, timezone="Europe/Istanbul")
+    assert zoned["published_at"] == "2017-07-17T02:41:43+03:00"
+    assert zoned["published_raw"] == "2017-07-17 02:41:43"
+
+
+def test_offset_from_metadata_that_states_the_same_time():
+    head = '<meta property="article:published_time" content="2017-07-17T02:41:43+03:00">'
+    record = extract_article(page(head=head), URL)
+    assert record["published_raw"] == "2017-07-17 02:41:43"
+    assert record["published_at"] == "2017-07-17T02:41:43+03:00"
+    assert record["provenance"]["published_at"] == "metadata"
+    other = '<meta property="article:published_time" content="2017-07-16T23:41:43+00:00">'
+    assert extract_article(page(head=other), URL)["published_at"] == "2017-07-17T02:41:43"
+
+
+def test_date_only_stays_a_date_and_arabic_stays_as_written():
+    body = "<div>(زمان الوصل)- قال المصدر\u200f إن الســوريّين<br>عادوا ٣ مرات.</div><div>زمان الوصل - خاص</div>"
+    record = extract_article(
+        page(headline="عنوان الخبر", dateline="محلي | 17 تموز 2017", body=body),
+        "https://www.zamanalwsl.net/news/article/79344",
+    )
+    assert (record["published_raw"], record["published_at"]) == ("17 تموز 2017", "2017-07-17")
+    assert record["body_paragraphs"] == ["قال المصدر إن الســوريّين عادوا ٣ مرات."]
+    assert (record["signoff"], record["source_tag"]) == ("زمان الوصل - خاص", "زمان الوصل")
+    assert (record["language"], record["edition"]) == ("ar", "ar")
+
+
+def test_no_date_no_headline_is_not_guessed():
+    record = extract_article("<html><body><p>Search For Keyword.</p></body></html>", URL)
+    assert record["headline"] is None and record["body_paragraphs"] == []
+    assert record["published_at"] is None and record["keywords"] == []
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "zamanscraper", *args],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+def test_cli_extract_prints_the_record(tmp_path):
+    saved = tmp_path / "page.html"
+    saved.write_text(page(), encoding="utf-8")
+    result = run_cli("extract", str(saved), "--url", URL)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["headline"] == "A headline"
+
+
+@pytest.mark.parametrize(
+    ("content", "url", "expected"),
+    [
+        (b"", URL, "page.html: empty page: no content"),
+        (b"<p>x</p>", "https://example.org/1", "--url https://example.org/1: not an article URL of zamanalwsl.net"),
+    ],
+)
+def test_cli_extract_errors_are_one_line(tmp_path, content, url, expected):
+    saved = tmp_path / "page.html"
+    saved.write_bytes(content)
+    result = run_cli("extract", str(saved), "--url", url)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.strip().endswith(expected)
