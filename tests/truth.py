@@ -35,11 +35,11 @@ def overrides() -> dict[str, dict]:
     what a page cannot carry (a plain text copy has no images; a truncated page has no
     keywords)."""
     out: dict[str, dict] = {}
-    for name in ("hostile.json", "blind_exceptions.json"):
-        path = FIXTURES / name
-        if path.exists():
-            for page, info in json.loads(path.read_text(encoding="utf-8")).items():
-                out[page] = info.get("record", info) if name == "hostile.json" else info
+    for page, info in json.loads((FIXTURES / "hostile.json").read_text(encoding="utf-8")).items():
+        out[page] = info.get("record", {})
+    for path in sorted(FIXTURES.glob("*exceptions.json")):  # one file per page builder
+        for page, fields in json.loads(path.read_text(encoding="utf-8")).items():
+            out.setdefault(page, {}).update(fields)
     return out
 
 

@@ -83,9 +83,19 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
                 return value
         return [] if name in LIST_FIELDS else None
 
-    meta_headline = meta.get("headline") if meta.get("headline") in visible else None
     found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")])
-    headline = pick("headline", ("selector", sel.get("headline")), ("metadata", meta_headline),
+    # a stronger layer's headline must agree with one the page prints twice, and metadata's
+    # must at least be visible: site names, decoy <h1>s and rewritten og:titles are noted, not used
+    sel_headline, meta_headline = sel.get("headline"), meta.get("headline")
+    if found.headline_strong:
+        sel_headline = sel_headline if sel_headline == found.headline else None
+        meta_headline = meta_headline if meta_headline == found.headline else None
+    elif meta_headline not in visible:
+        meta_headline = None
+    for layer, value in (("selector", sel.get("headline")), ("metadata", meta.get("headline"))):
+        if value and value != found.headline and found.headline:
+            logger.debug("%s headline %r disagrees with the page's %r", layer, value, found.headline)
+    headline = pick("headline", ("selector", sel_headline), ("metadata", meta_headline),
                     ("text", found.headline), ("metadata", meta.get("headline")))
 
     body, body_layer = _body(doc, sel, found, headline)

@@ -18,6 +18,7 @@ from ..processors import ascii_digits, clean_text, collapse_whitespace
 HEADLINE_WINDOW = 4
 #: a headline is at most this long
 MAX_HEADLINE = 300
+HEADINGS = frozenset(("h1", "h2", "h3"))
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Anchors:
     category: str | None = None
     published_raw: str | None = None
     headline: str | None = None
+    #: the headline was printed twice (around the date line, or in a row): the page's own word
+    headline_strong: bool = False
     #: first line of the body region and the line that ends it
     body_start: int | None = None
     body_end: int | None = None
@@ -48,9 +51,10 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
         m = date_line(lines[date_index])
         found.category = clean_text(m["category"].strip(" -–—:")) if m["category"] else None
         found.published_raw = clean_text(m["date"])
-        found.headline, found.body_start = _headline_around(lines, date_index, found.ticker_lines)
+        found.headline, found.body_start, found.headline_strong = _headline_around(lines, date_index, found.ticker_lines)
     if found.headline is None and date_index is None:
         found.headline, found.body_start = _doubled_headline(lines, found.ticker_lines)
+        found.headline_strong = found.headline is not None
     if found.headline is None:
         found.headline, found.body_start = _headline_from_hints(lines, headline_hints, date_index)
     if found.body_start is not None:
@@ -65,9 +69,11 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
 
 
 def date_line(line: Line):
-    if not line.text or len(line.text) > 90:
+    """The ``{category} | {date}`` match of a line, or None."""
+    text = line.text
+    if len(text) > 90 or ("|" not in text and "¦" not in text):
         return None
-    m = S.DATE_LINE.match(line.text)
+    m = S.DATE_LINE.match(text)
     if m and looks_like_date(m["date"]) and not S.SENTENCE_END.search(m["category"] or ""):
         return m
     return None
@@ -99,25 +105,30 @@ def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
     return out
 
 
-def _headline_around(lines, date_index, skip) -> tuple[str | None, int]:
-    """Headline and body start from the lines around the date line.
+def _headline_around(lines, date_index, skip) -> tuple[str | None, int, bool]:
+    """Headline, body start, and whether the headline was doubled, from around the date line.
 
     The site prints the headline above and below the date line; the body starts after the
-    second copy. With only one copy, a heading element wins, then the line just above.
+    second copy. With only one copy, a heading element wins, then the nearest plain line above.
     """
     before = [(i, t) for i, t in _texts(lines, date_index, -1) if i not in skip]
     after = _texts(lines, date_index, +1)
     after_texts = {t: i for i, t in reversed(after)}
     for _, text in before:
         if text in after_texts:
-            return text, after_texts[text] + 1
+            return text, after_texts[text] + 1, True
     for i, text in after[:1]:
-        if lines[i].marks & {"h1", "h2", "h3"}:
-            return text, i + 1
-    for i, text in before:
-        if not S.TICKER_LABEL.match(text) and not S.TICKER_LABEL_END.search(text):
-            return text, date_index + 1
-    return None, date_index + 1
+        if lines[i].marks & HEADINGS:
+            return text, i + 1, False
+    candidates = [(i, t) for i, t in before
+                  if not S.TICKER_LABEL.match(t) and not S.TICKER_LABEL_END.search(t)]
+    for i, text in candidates:
+        if lines[i].marks & HEADINGS:
+            return text, date_index + 1, False
+    for i, text in candidates:
+        if lines[i].link_share < 0.9:
+            return text, date_index + 1, False
+    return None, date_index + 1, False
 
 
 def _doubled_headline(lines: list[Line], skip) -> tuple[str | None, int | None]:
@@ -151,12 +162,12 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
         text = lines[j].text
         if not text:
             continue
+        labelled = ":" in text or "：" in text  # cheap pre-checks before the patterns
         if (
-            S.KEYWORDS_LABEL.match(text)
-            or S.COMMENTS_COUNT.match(text)
+            (labelled and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
+                           or S.TICKER_LABEL_END.search(text)))
+            or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or S.END_LINES.match(text)
-            or S.TICKER_LABEL.match(text)
-            or S.TICKER_LABEL_END.search(text)
             or date_line(lines[j])
             or (headline and text == headline and j > start)
         ):
@@ -171,6 +182,8 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
+        if ":" not in line.text and "：" not in line.text:
+            continue
         top = S.TICKER_LABEL.match(line.text)
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):

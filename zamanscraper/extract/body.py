@@ -14,8 +14,8 @@ from ..processors import clean_text
 
 #: paragraphs of at least this length that repeat are dropped (content rendered twice)
 MIN_REPEAT = 60
-#: a line without sentence punctuation shorter than this is a title, not a paragraph
-MAX_TITLE = 200
+#: a line without sentence punctuation and at most this many words is a title, not a paragraph
+MAX_TITLE_WORDS = 16
 
 
 @dataclass
@@ -29,8 +29,7 @@ class Body:
 
 def build(lines: list[Line], *, headline: str | None = None) -> Body:
     body = Body()
-    paragraphs = _paragraphs(lines, headline, body.images)
-    paragraphs = _drop_titles(_drop_repeats(paragraphs))
+    paragraphs = _drop_repeats(_drop_titles(_paragraphs(lines, headline, body.images)))
     _split_lead(paragraphs, body)
     _split_tail(paragraphs, body)
     if body.source_tag is None and body.signoff:
@@ -39,8 +38,9 @@ def build(lines: list[Line], *, headline: str | None = None) -> Body:
     return body
 
 
-def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> list[str]:
-    out: list[str] = []
+def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> list[list[str]]:
+    """Paragraphs as the lines they were joined from (a paragraph's hard line breaks)."""
+    out: list[list[str]] = []
     last_kept = None  # the Line that produced out[-1]
     after_image: Line | None = None
     for line in lines:
@@ -54,10 +54,10 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> l
             continue
         if _is_caption(line, text, previous_image):
             continue
-        if line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1]):
-            out[-1] = f"{out[-1]} {text}"  # a hard line break inside a sentence
+        if line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1][-1]):
+            out[-1].append(text)  # a hard line break inside a sentence
         else:
-            out.append(text)
+            out.append([text])
         last_kept = line
     return out
 
@@ -83,19 +83,23 @@ def _is_caption(line: Line, text: str, image: Line | None) -> bool:
     return block is not None and line.element is block
 
 
-def _drop_titles(paragraphs: list[str]) -> list[str]:
-    """Short lines that end no sentence inside the body are titles (related articles printed
-    as text), not paragraphs; the last paragraph and closing lines are left to _split_tail.
+def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
+    """Join each paragraph's lines, dropping titles: lines of a few words that end no
+    sentence (related articles printed as text). The last paragraph and closing lines are
+    left to _split_tail.
 
-    >>> _drop_titles(["He said so.", "Returnees to Homs find homes looted", "He added:", "Zaman A Wasl"])
-    ['He said so.', 'He added:', 'Zaman A Wasl']
+    >>> _drop_titles([["He said so."], ["Returnees to Homs find homes looted"], ["He added:"],
+    ...               ["Two titles", "in a row"], ["It broke", "mid-sentence."], ["Zaman A Wasl"]])
+    ['He said so.', 'He added:', 'It broke mid-sentence.', 'Zaman A Wasl']
     """
     keep = []
-    for i, p in enumerate(paragraphs):
+    for i, pieces in enumerate(paragraphs):
+        p = " ".join(pieces)
+        last = i == len(paragraphs) - 1
         closing = i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p))
-        if i == len(paragraphs) - 1 or closing or S.SENTENCE_END.search(p) or len(p) >= MAX_TITLE:
-            keep.append(p)
-        elif i == 0 and S.SOURCE_TAG_ALONE.match(p):
+        tag_alone = i == 0 and S.SOURCE_TAG_ALONE.match(p)
+        titles = all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)
+        if last or closing or tag_alone or S.SENTENCE_END.search(p) or not titles:
             keep.append(p)
     return keep
 

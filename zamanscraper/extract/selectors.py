@@ -54,7 +54,8 @@ KEYWORDS_LABEL = re.compile(
 #: what separates keywords printed as text (links are preferred)
 KEYWORD_SPLIT = re.compile(r"\s*[,،;؛|]\s*|\s{2,}|[\u00a0]+")
 COMMENTS_COUNT = re.compile(
-    r"^(?:Total\s+)?Comments\s*[(\[]\s*(?P<n>[\d٠-٩]+)\s*[)\]]$|^(?:مجموع\s+)?(?:التعليقات|تعليقات)\s*[(\[]\s*(?P<n_ar>[\d٠-٩]+)\s*[)\]]$",
+    r"^(?:Total\s+)?Comments\s*[(\[]\s*(?P<n>[\d٠-٩]+)\s*[)\]](?!\S)"
+    r"|^(?:مجموع\s+)?(?:التعليقات|تعليقات)\s*[(\[]\s*(?P<n_ar>[\d٠-٩]+)\s*[)\]](?!\S)",
     re.I,
 )
 #: site chrome that is never article text
