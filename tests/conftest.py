@@ -54,3 +54,11 @@ def run_scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def scrapy_cmd():
     return run_scrapy
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/fixtures/expected/ from the current extractor (review the diff!)",
+    )
