@@ -167,3 +167,11 @@ def test_every_fixture_date_takes_the_fast_path():
         raw = json.loads(path.read_text(encoding="utf-8"))["published_raw"]
         if raw:
             assert dates._fast(collapse_whitespace(ascii_digits(raw))) is not None, (path.name, raw)
+
+
+def test_right_to_left_date_line_read_either_way():
+    html = page(headline="عنوان الخبر", dateline="2017-07-17 02:41:43 | محلي",
+                body="<p>(زمان الوصل)- نص الخبر الأول.</p><p>نص ثان.</p>")
+    record = extract_article(html, "https://www.zamanalwsl.net/news/article/5")
+    assert (record["category"], record["published_raw"]) == ("محلي", "2017-07-17 02:41:43")
+    assert record["body_paragraphs"] == ["نص الخبر الأول.", "نص ثان."]

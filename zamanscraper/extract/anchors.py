@@ -45,12 +45,12 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
     found = Anchors()
     found.ticker, found.ticker_lines = ticker(doc)
     dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
-    date_index = _bestdate_line(lines, dates)
+    date_index = _best_date_line(lines, dates)
     if date_index is not None:
         found.date_index = date_index
-        m = date_line(lines[date_index])
-        found.category = clean_text(m["category"].strip(" -–—:")) if m["category"] else None
-        found.published_raw = clean_text(m["date"])
+        category, printed = date_line(lines[date_index])
+        found.category = clean_text(category)
+        found.published_raw = clean_text(printed)
         found.headline, found.body_start, found.headline_strong = _headline_around(lines, date_index, found.ticker_lines)
     if found.headline is None and date_index is None:
         found.headline, found.body_start = _doubled_headline(lines, found.ticker_lines)
@@ -68,18 +68,26 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
 # --- date line and headline ----------------------------------------------------------------
 
 
-def date_line(line: Line):
-    """The ``{category} | {date}`` match of a line, or None."""
+def date_line(line: Line) -> tuple[str | None, str] | None:
+    """``(category, date)`` when the line is the ``{category} | {date}`` line, else None.
+
+    Also read the other way round (``{date} | {category}``), as a right-to-left template may
+    put it in the source.
+    """
     text = line.text
     if len(text) > 90 or ("|" not in text and "¦" not in text):
         return None
     m = S.DATE_LINE.match(text)
-    if m and looks_like_date(m["date"]) and not S.SENTENCE_END.search(m["category"] or ""):
-        return m
+    if not m:
+        return None
+    left, right = (m["category"] or "").strip(), m["date"].strip()
+    for category, date in ((left, right), (right, left)):
+        if date and looks_like_date(date) and not S.SENTENCE_END.search(category) and len(category) <= 60:
+            return (category.strip(" -–—:") or None), date
     return None
 
 
-def _bestdate_line(lines: list[Line], candidates: list[int]) -> int | None:
+def _best_date_line(lines: list[Line], candidates: list[int]) -> int | None:
     """The date line with the doubled headline around it, else the first one."""
     for i in candidates:
         before = _texts(lines, i, -1)

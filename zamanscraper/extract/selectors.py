@@ -46,7 +46,7 @@ TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخب
 #: how headlines of a text-only ticker are separated: runs of spaces, NBSP, bullets, bars
 TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\s*[|•·◄►▪■◆♦»«]+\s*|\t+")
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
-DATE_LINE = re.compile(r"^(?P<category>[^|]{0,60}?)\s*[|¦]\s*(?P<date>[^|]{6,60})$")
+DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
     r"^(?:Keywords|Key\s*words|Tags|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|الكلمات\s+الدلالية|كلمات\s+دلالية|الوسوم)\s*[:：]\s*",
     re.I,
