@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -196,9 +195,7 @@ def test_feed_parser_refuses_entities():
                        for i in range(8))
             + b']><rss><channel><item><link>&i;</link></item>'
               b'<item><link>https://en.zamanalwsl.net/news/5.html</link></item></channel></rss>')
-    start = time.perf_counter()
     links = feed_links(bomb)  # libxml2 stops at the amplification limit: no expansion
-    assert time.perf_counter() - start < 1
     assert links is None or all(len(link) < 100 for link in links)
     xxe = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
            b"<rss><channel><item><link>&x;</link></item></channel></rss>")
