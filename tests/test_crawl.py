@@ -13,6 +13,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
+from zamanscraper import mirror as mirror_module
 from zamanscraper import urls
 from zamanscraper.middlewares import backoff
 from zamanscraper.spiders import zaman
@@ -290,3 +291,23 @@ def test_backoff_waits_and_honours_retry_after(monkeypatch):
     assert waits == [1.0, 3.0, 5.0]
     assert respond(404, request).status == 404
     assert waits == [1.0, 3.0, 5.0]
+
+
+def test_oversized_page_is_a_fetch_reject(scrapy_cmd, tmp_path):
+    """A page over DOWNLOAD_MAXSIZE is cancelled by Scrapy and recorded, never lost."""
+    site = tmp_path / "site"
+    page = site / "en.zamanalwsl.net" / "news" / "article" / "5" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html><body>" + "<p>x</p>" * 20000 + "</body></html>")
+    log: list[str] = []
+    with mirror_module.serve(site, requests=log) as base:
+        result = scrapy_cmd(
+            "crawl", "zaman", "-a", f"mirror={base}", "-a", "ids=5", "-O", str(tmp_path / "out.jsonl"),
+            "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}", "-s", "DOWNLOAD_MAXSIZE=50000",
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    (reject,) = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert reject["url"] == "https://en.zamanalwsl.net/news/article/5"
+    assert reject["stage"] == "fetch"
+    assert "larger than download max size (50000)" in reject["reasons"][0]
+    assert (tmp_path / "out.jsonl").read_text() == ""

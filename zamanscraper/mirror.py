@@ -142,7 +142,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if body:
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                # the client gave up (e.g. Scrapy's DOWNLOAD_MAXSIZE): its side records it
+                logger.debug("client closed the connection during %s", self.path)
 
 
 @contextlib.contextmanager
