@@ -175,3 +175,9 @@ def test_right_to_left_date_line_read_either_way():
     record = extract_article(html, "https://www.zamanalwsl.net/news/article/5")
     assert (record["category"], record["published_raw"]) == ("محلي", "2017-07-17 02:41:43")
     assert record["body_paragraphs"] == ["نص الخبر الأول.", "نص ثان."]
+
+
+def test_xhtml_with_xml_declaration_is_parsed_not_crashed():
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + page(headline="Qalamoun &#8211; deal")
+    for data in (html, html.encode("utf-8")):
+        assert extract_article(data, URL)["headline"] == "Qalamoun – deal"

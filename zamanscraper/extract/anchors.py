@@ -190,8 +190,8 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        if ":" not in line.text and "：" not in line.text:
-            continue
+        if ":" not in line.text and "：" not in line.text and len(line.text) > 12:
+            continue  # neither "Latest News: …" nor a bare "Latest News" label
         top = S.TICKER_LABEL.match(line.text)
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):

@@ -76,11 +76,7 @@ def _is_caption(line: Line, text: str, image: Line | None) -> bool:
         return True
     if image is None:
         return False
-    if not S.SENTENCE_END.search(text):
-        return True
-    # the caption shares the image's block: <td><img><br>caption</td>
-    block = image.element.getparent() if image.element is not None else None
-    return block is not None and line.element is block
+    return not S.SENTENCE_END.search(text)
 
 
 def _drop_titles(paragraphs: list[list[str]]) -> list[str]:

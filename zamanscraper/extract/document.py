@@ -50,6 +50,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
 _HAS_TAG = re.compile(r"<[A-Za-z!/]")
+#: an XHTML page's ``<?xml … encoding=…?>``: lxml refuses it on already-decoded text
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(slots=True)
@@ -69,9 +71,10 @@ class Line:
     @property
     def link_share(self) -> float:
         """Share of the line's characters that are link text (1.0: the line is one link)."""
-        if not self.text:
+        letters = len(self.text) - self.text.count(" ")
+        if not letters:
             return 0.0
-        return min(1.0, sum(len(t) for t, _ in self.links) / len(self.text))
+        return min(1.0, sum(len(t) - t.count(" ") for t, _ in self.links) / letters)
 
 
 @dataclass
@@ -144,7 +147,7 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         text = html
-    text = strip_invisible(text).replace("\r\n", "\n")
+    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1).replace("\r\n", "\n")
     if not text.strip():
         raise ExtractError("empty page: only whitespace or control characters")
     if not _HAS_TAG.search(text[:65536]):

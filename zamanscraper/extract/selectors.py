@@ -41,10 +41,10 @@ TITLE_SUFFIX = re.compile(
 
 # --- text layer: anchors in the visible text ---------------------------------------------------
 #: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
-TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*[:：]\s*", re.I)
+TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*(?:[:：]\s*|$)", re.I)
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
-#: how headlines of a text-only ticker are separated: runs of spaces, NBSP, bullets, bars
-TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\s*[|•·◄►▪■◆♦»«]+\s*|\t+")
+#: how headlines of a text-only ticker are separated: runs of spaces, NBSP, bullets, bars, " / "
+TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\s*[|•·◄►▪■◆♦»«]+\s*|\s+/\s+|\t+")
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
@@ -60,9 +60,11 @@ COMMENTS_COUNT = re.compile(
 )
 #: site chrome that is never article text
 CHROME_LINES = re.compile(
-    r"^(?:Established by Fathi Ibrahim Bayoud.*|أسسها فتحي إبراهيم بيوض.*|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
+    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
-    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة)\s*:?)$",
+    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة)\s*:?"
+    r"|(?:(?:URL|Link|Permalink|Short link|الرابط|رابط المقال|الرابط المختصر)\s*[:：]\s*)?https?://\S+"
+    r"|Close(?: this)? window|إغلاق النافذة)$",
     re.I,
 )
 #: lines that close the article: the comment box and its form
