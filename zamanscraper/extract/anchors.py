@@ -199,73 +199,81 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
         raw = line.raw.strip()
         if top:
             rest = S.TICKER_LABEL.sub("", raw.lstrip(), count=1)
-            items = _ticker_items(line, rest)
-            used = {i}
-            if not items:
-                items, more = _ticker_lines(lines, range(i + 1, min(i + 40, len(lines))))
-                used |= more
+            following = range(i + 1, min(i + 40, len(lines)))
         else:
             rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
-            items = _ticker_items(line, rest)
-            used = {i}
-            if not items:
-                items, more = _ticker_lines(lines, range(i - 1, max(i - 40, -1), -1))
-                used |= more
+            following = range(i - 1, max(i - 40, -1), -1)
+        items = _split_items(line, rest, weak=True)
+        if not items and clean_text(rest):
+            items = [clean_text(rest)]
+        used = {i}
+        if not items:
+            items, more = _ticker_lines(lines, following)
+            used |= more
         if items:
             return items, used
     return [], set()
 
 
-def _ticker_items(line: Line, rest: str) -> list[str]:
-    """Headlines inside one line: its links, else text split on runs of spaces or bullets,
-    else the line's child elements."""
-    links = [t for t, _ in line.links if not S.TICKER_LABEL.match(t + ":") and clean_text(t)]
+def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
+    """Several headlines inside one line: its links, else its text split on runs of spaces
+    (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
+    links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.TICKER_LABEL.match(t + ":")]
     if len(links) >= 2:
-        return [clean_text(t) for t in links]
-    pieces = [p for piece in S.TICKER_SPLIT.split(rest) if (p := clean_text(piece))]
-    if len(pieces) >= 2:
-        return pieces
+        return links
+    for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
+        pieces = [p for piece in pattern.split(rest) if (p := clean_text(piece)) and not S.TICKER_NOISE.match(p)]
+        if len(pieces) >= 2:
+            return pieces
     element = line.element
     if element is not None and len(element):
         children = [clean_text(text_of(c)) for c in element if isinstance(c.tag, str)]
         children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
-    return pieces
+    return []
 
 
 def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int]]:
-    """A label alone on its line: headlines are the next (or, for the bottom layout, the
-    previous) lines. Items of one ticker are siblings (``<li>``s, ``<div>``s of a carousel,
-    links of a marquee), so the run stops where the parent element changes; a single line
-    may also hold several headlines. Items are returned in page order."""
-    groups: list[list[str]] = []
-    used: set[int] = set()
+    """A label alone on its line: the headlines are the next (or, for the bottom layout, the
+    previous) lines. Items of one ticker are siblings (``<li>``s, ``<div>``s of a carousel), so
+    the run stops where the parent element changes, at chrome, the date line or the doubled
+    headline. One line of the run holding several headlines is the whole ticker."""
+    run: list[int] = []
     parent = None
     for j in indexes:
         line = lines[j]
         if line.img is not None:
             continue
         text = line.text
-        if S.CHROME_LINES.match(text) or date_line(line) or S.END_LINES.match(text):
+        if S.CHROME_LINES.match(text) or date_line(line) or S.END_LINES.match(text) or _printed_again(lines, j):
             break
         here = line.element.getparent() if line.element is not None else None
-        if groups and here is not parent:
+        if run and here is not parent:
             break
-        inner = _ticker_items(line, line.raw)
+        inner = _split_items(line, line.raw, weak=False)
         if len(inner) >= 2:
-            if not groups:  # several headlines inside one line: that is the ticker
-                groups.append(inner)
-                used.add(j)
-            break
+            return (inner, {j}) if not run else (_texts_of(lines, run, indexes), set(run))
         if len(text) > MAX_HEADLINE:
             break
-        groups.append([text])
-        used.add(j)
+        run.append(j)
         parent = here
-    if indexes.step < 0:  # walked backwards from a bottom label
-        groups.reverse()
-    return [item for group in groups for item in group], used
+    if len(run) == 1:
+        inner = _split_items(lines[run[0]], lines[run[0]].raw, weak=True)
+        if len(inner) >= 2:
+            return inner, set(run)
+    return _texts_of(lines, run, indexes), set(run)
+
+
+def _texts_of(lines: list[Line], run: list[int], indexes: range) -> list[str]:
+    ordered = reversed(run) if indexes.step < 0 else run  # a bottom ticker was walked backwards
+    return [lines[j].text for j in ordered]
+
+
+def _printed_again(lines: list[Line], j: int) -> bool:
+    """The line is printed again within the next few lines: the doubled headline."""
+    text = lines[j].text
+    return any(lines[k].text == text for k in range(j + 1, min(j + 1 + HEADLINE_WINDOW + 1, len(lines))))
 
 
 # --- keywords and comments -----------------------------------------------------------------

@@ -54,7 +54,14 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> l
             continue
         if _is_caption(line, text, previous_image):
             continue
-        if line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1][-1]):
+        if not out and "\n" in line.raw.strip():
+            # a byline printed on its own source line at the top of the first paragraph
+            first, _, rest = line.raw.strip().partition("\n")
+            if S.BYLINE_LINE.match(clean_text(first) or "") and clean_text(rest):
+                out.append([clean_text(first)])
+                text = clean_text(rest)
+        joinable = out and not S.SENTENCE_END.search(out[-1][-1]) and not S.BYLINE_LINE.match(out[-1][-1])
+        if line.soft and last_kept is not None and joinable:
             out[-1].append(text)  # a hard line break inside a sentence
         else:
             out.append([text])
@@ -93,9 +100,10 @@ def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
         p = " ".join(pieces)
         last = i == len(paragraphs) - 1
         closing = i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p))
-        tag_alone = i == 0 and S.SOURCE_TAG_ALONE.match(p)
+        opening = i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p))
         titles = all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)
-        if last or closing or tag_alone or S.SENTENCE_END.search(p) or not titles:
+        prose = S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)
+        if last or closing or opening or prose or not titles:
             keep.append(p)
     return keep
 
@@ -131,7 +139,7 @@ def _split_lead(paragraphs: list[str], body: Body) -> None:
     if body.byline is None and paragraphs:
         by = S.BYLINE_LINE.match(paragraphs[0])
         if by and len(paragraphs) > 1:
-            body.byline = clean_text(by["name"])
+            body.byline = clean_text(by["name"] or by["name_ar"])
             del paragraphs[0]
 
 
@@ -144,7 +152,8 @@ def _split_tail(paragraphs: list[str], body: Body) -> None:
         if body.signoff is None and S.SIGNOFF.match(last):
             body.signoff = last
         elif body.byline is None and S.BYLINE_LINE.match(last):
-            body.byline = clean_text(S.BYLINE_LINE.match(last)["name"])
+            by = S.BYLINE_LINE.match(last)
+            body.byline = clean_text(by["name"] or by["name_ar"])
         else:
             return
         paragraphs.pop()

@@ -43,8 +43,17 @@ TITLE_SUFFIX = re.compile(
 #: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
 TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*(?:[:：]\s*|$)", re.I)
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
-#: how headlines of a text-only ticker are separated: runs of spaces, NBSP, bullets, bars, " / "
-TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\s*[|•·◄►▪■◆♦»«]+\s*|\s+/\s+|\t+")
+#: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
+TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\t+")
+#: weaker separators, each tried alone and in this order, only when no run of spaces
+#: separates anything (a headline may itself hold "|", so " / " is tried before bars)
+TICKER_SPLIT_WEAK = (
+    re.compile(r"\s+/\s+"),
+    re.compile(r"\s*[•·◄►▪■◆♦»«]+\s*"),
+    re.compile(r"\s*\|+\s*"),
+)
+#: what is left between two separators that is no headline
+TICKER_NOISE = re.compile(r"^[|•·◄►▪■◆♦»«/\-–—:]*$")
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
@@ -86,7 +95,18 @@ SOURCE_TAG = re.compile(
 #: a lead tag alone on its line
 SOURCE_TAG_ALONE = re.compile(r"^\(\s*(?P<tag>[^()\n]{2,40}?)\s*\)\s*[-–—]*$")
 #: a separate byline line: "By Editor-In-Chief"
-BYLINE_LINE = re.compile(r"^(?:By|BY|by|بقلم\s*:?|كتب\s*:)\s+(?P<name>[^.!?؟]{2,60})$")
+BYLINE_LINE = re.compile(
+    r"^(?:(?:By|BY)\s+(?P<name>(?:[A-Z]|(?:al|el|bin|ibn|abu|de|van|von)\b)[\w'’.-]*"
+    r"(?:(?:\s+|,\s*|\s+and\s+)(?:[A-Z]|(?:al|el|bin|ibn|abu|de|van|von)\b)[\w'’.-]*){0,5})"
+    r"|(?:بقلم\s*:?|كتب\s*:)\s*(?P<name_ar>[^.!?؟،,:]{2,40}))$"
+)
+#: a paragraph that opens like a sentence, not like a headline (headlines drop articles/pronouns)
+SENTENCE_START = re.compile(
+    r"^(?:The|A|An|He|She|It|They|We|I|You|This|That|These|Those|His|Her|Their|Its|Our|My|But|And|Or|So"
+    r"|However|Meanwhile|According|There)\b"
+)
+#: a paragraph that is one quotation
+QUOTATION = re.compile(r"^[“\"«‘'].*[”\"»’']$")
 #: sign-offs: the outlet as its own last paragraph, or an editing credit
 SIGNOFF = re.compile(
     r"^(?P<outlet>Zaman\s+(?:Al|al|A)[- ]?Wasl|زمان الوصل(?:\s*-\s*خاص)?"
