@@ -185,15 +185,16 @@ class _Builder:
         self.brs = 0  # <br>s seen since the last line was ended by a block boundary
 
     def end_line(self, marks: frozenset[str], element, *, by_br: bool = False) -> None:
-        raw = "".join(self.parts)
-        text = collapse_whitespace(raw)
-        if text:
-            soft = self.brs == 1
-            self.lines.append(Line(text, raw, self.links, marks, soft, None, element))
-            self.brs = 0
-        self.parts, self.links = [], []
+        emitted = False
+        if self.parts:
+            raw = "".join(self.parts)
+            text = collapse_whitespace(raw)
+            if text:
+                self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element))
+                emitted = True
+            self.parts, self.links = [], []
         if by_br:
-            self.brs += 1
+            self.brs = 1 if emitted else self.brs + 1
         else:
             self.brs = 0
 
@@ -202,23 +203,25 @@ def linearize(root) -> list[Line]:
     """Visible lines in document order (an iterative walk: no recursion limit)."""
     out = _Builder()
     marks_stack: list[frozenset[str]] = [frozenset()]
+    push, pop = marks_stack.append, marks_stack.pop
     link_starts: list[int] = []
+    skip, block, mark, images = SKIP_TAGS, BLOCK_TAGS, MARK_TAGS, IMAGE_TAGS
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if tag in SKIP_TAGS or not isinstance(tag, str):
+            if tag in skip or not isinstance(tag, str):
                 walker.skip_subtree()
-                marks_stack.append(marks_stack[-1])
+                push(marks_stack[-1])
                 continue
             parent_marks = marks_stack[-1]
-            marks = parent_marks | {tag} if tag in MARK_TAGS else parent_marks
-            marks_stack.append(marks)
-            if tag in BLOCK_TAGS:
+            marks = parent_marks | {tag} if tag in mark else parent_marks
+            push(marks)
+            if tag in block:
                 out.end_line(parent_marks, el)
             elif tag == "br":
                 out.end_line(marks, el, by_br=True)
-            elif tag in IMAGE_TAGS:
+            elif tag in images:
                 out.end_line(marks, el)
                 src = el.get("src") or el.get("data-src")
                 if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el):
@@ -232,12 +235,13 @@ def linearize(root) -> list[Line]:
                 else:
                     out.parts.append(text)
         else:  # end
-            marks = marks_stack.pop()
-            if tag == "a" and link_starts:
-                link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
-                if link_text:
-                    out.links.append((link_text, el.get("href") or ""))
-            elif tag in BLOCK_TAGS:
+            marks = pop()
+            if tag == "a":
+                if link_starts:
+                    link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
+                    if link_text:
+                        out.links.append((link_text, el.get("href") or ""))
+            elif tag in block:
                 out.end_line(marks, el)
             tail = el.tail
             if tail:
