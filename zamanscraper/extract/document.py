@@ -224,7 +224,7 @@ def linearize(root) -> list[Line]:
             elif tag in images:
                 out.end_line(marks, el)
                 src = el.get("src") or el.get("data-src")
-                if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el):
+                if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el, src):
                     out.lines.append(Line("", "", [], marks, False, src, el))
             elif tag == "a":
                 link_starts.append(len(out.parts))
@@ -262,10 +262,14 @@ def _add_pre(out: _Builder, text: str, marks, el) -> None:
         out.parts.append(piece)
 
 
-def _big_enough(img) -> bool:
-    """False for declared icons and spacers (width or height under 60 px)."""
-    for attr in ("width", "height"):
-        value = (img.get(attr) or "").strip().rstrip("px")
-        if value.isdigit() and int(value) < 60:
-            return False
-    return True
+def _big_enough(img, src: str) -> bool:
+    """False for icons, spacers and related-article thumbnails: a declared or URL-encoded size
+    under ``MIN_IMAGE_WIDTH`` x ``MIN_IMAGE_HEIGHT``."""
+    sizes = {attr: (img.get(attr) or "").strip().removesuffix("px") for attr in ("width", "height")}
+    in_url = S.SITE_IMAGE_SIZE.search(src)
+    if in_url:
+        sizes = {"width": in_url["width"], "height": in_url["height"]}
+    width, height = sizes["width"], sizes["height"]
+    if width.isdigit() and int(width) < S.MIN_IMAGE_WIDTH:
+        return False
+    return not (height.isdigit() and int(height) < S.MIN_IMAGE_HEIGHT)

@@ -69,9 +69,10 @@ COMMENTS_COUNT = re.compile(
 )
 #: site chrome that is never article text
 CHROME_LINES = re.compile(
-    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
+    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"
+    r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
-    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة)\s*:?"
+    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة|ذات صلة)\s*:?"
     r"|(?:(?:URL|Link|Permalink|Short link|الرابط|رابط المقال|الرابط المختصر)\s*[:：]\s*)?https?://\S+"
     r"|Close(?: this)? window|إغلاق النافذة)$",
     re.I,
@@ -80,7 +81,9 @@ CHROME_LINES = re.compile(
 END_LINES = re.compile(
     r"^(?:Post Your Comments?|Comments About This Article|fill all fields below|Please fill the fields below\.?"
     r"|This confirmation code will prevent auto submit|Will now be shown|Add (?:a|your) comment"
-    r"|تعليقات حول الموضوع|أضف تعليق(?:ك|اً)?|All rights reserved.*|©.*|جميع الحقوق محفوظة.*)$",
+    r"|تعليقات حول الموضوع|أضف تعليق(?:ك|اً)?"
+    r"|Most (?:Read|Popular|Viewed|Commented)|الأكثر (?:قراءة|مشاهدة|تعليقا[ًا]?))\s*:?$"
+    r"|^.{0,80}(?:All rights reserved|©|جميع الحقوق محفوظة).{0,80}$",  # the footer
     re.I,
 )
 #: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
@@ -122,4 +125,12 @@ CAPTION_END = re.compile(r"\s-\s*زمان الوصل$")
 #: a line that ends a sentence (paragraph end); used to decide whether a <br> splits a paragraph
 SENTENCE_END = re.compile(r"[.!?؟…:;؛]['\"”’»)\]]*$")
 #: images that are never article images
-NOT_CONTENT_IMAGE = re.compile(r"(?:^data:|logo|icon|sprite|spacer|blank\.gif|pixel|avatar|\.svg(?:$|\?))", re.I)
+NOT_CONTENT_IMAGE = re.compile(
+    r"(?:^data:|logo|icon|sprite|spacer|pixel|avatar|captcha|/(?:print|email|mail|share|rss|facebook|twitter|whatsapp)\b"
+    r"|\.(?:svg|gif)(?:$|\?))",
+    re.I,
+)
+#: the site's resized images carry their size: /CustomImage/get/{width}/{height}/…
+SITE_IMAGE_SIZE = re.compile(r"/CustomImage/get/(?P<width>\d+)/(?P<height>\d+)/", re.I)
+#: images smaller than this (declared or in the URL) are icons or related-article thumbnails
+MIN_IMAGE_WIDTH, MIN_IMAGE_HEIGHT = 200, 120
