@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import selectors as S
 from .dates import looks_like_date
 from .document import Document, Line, text_of
-from ..processors import ascii_digits, clean_text, collapse_whitespace
+from ..processors import ascii_digits, clean_text
 
 #: how far (in text lines) the doubled headline may sit from the date line
 HEADLINE_WINDOW = 4
