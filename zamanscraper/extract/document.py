@@ -218,7 +218,10 @@ def linearize(root) -> list[Line]:
             marks = parent_marks | {tag} if tag in mark else parent_marks
             push(marks)
             if tag in block:
-                out.end_line(parent_marks, el)
+                if out.parts:
+                    out.end_line(parent_marks, el)
+                else:
+                    out.brs = 0  # what end_line does when there is no text
             elif tag == "br":
                 out.end_line(marks, el, by_br=True)
             elif tag in images:
@@ -242,7 +245,10 @@ def linearize(root) -> list[Line]:
                     if link_text:
                         out.links.append((link_text, el.get("href") or ""))
             elif tag in block:
-                out.end_line(marks, el)
+                if out.parts:
+                    out.end_line(marks, el)
+                else:
+                    out.brs = 0
             tail = el.tail
             if tail:
                 if "pre" in marks_stack[-1] and "\n" in tail:
