@@ -152,17 +152,17 @@ def _headline_from_hints(lines, hints, date_index) -> tuple[str | None, int | No
     """Without a usable date line: the first visible line equal to a hinted headline
     (selector or metadata), or the first <h1>."""
     wanted = [h for h in hints if h]
+    after_date = date_index + 1 if date_index is not None else 0
     for i, line in enumerate(lines):
         if line.text in wanted:
             last = i
             while last + 1 < len(lines) and lines[last + 1].text in (line.text, ""):
                 last += 1
-            start = max(last + 1, (date_index or -1) + 1)
-            return line.text, start
+            return line.text, max(last + 1, after_date)
     for i, line in enumerate(lines):
         if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE and not S.CHROME_LINES.match(line.text):
-            return line.text, max(i + 1, (date_index or -1) + 1)
-    return None, (date_index + 1 if date_index is not None else None)
+            return line.text, max(i + 1, after_date)
+    return None, (after_date if date_index is not None else None)
 
 
 def body_end(lines: list[Line], start: int, headline: str | None) -> int:
@@ -170,10 +170,9 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
         text = lines[j].text
         if not text:
             continue
-        labelled = ":" in text or "：" in text  # cheap pre-checks before the patterns
         if (
-            (labelled and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
-                           or S.TICKER_LABEL_END.search(text)))
+            (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
+                                      or S.TICKER_LABEL_END.search(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or S.END_LINES.match(text)
             or date_line(lines[j])
@@ -183,6 +182,11 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
     return len(lines)
 
 
+def _may_be_label(text: str) -> bool:
+    """Cheap pre-check before the label patterns: ``Label: …`` or a bare short label."""
+    return ":" in text or "：" in text or len(text) <= 12
+
+
 # --- ticker --------------------------------------------------------------------------------
 
 
@@ -190,8 +194,8 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        if ":" not in line.text and "：" not in line.text and len(line.text) > 12:
-            continue  # neither "Latest News: …" nor a bare "Latest News" label
+        if not _may_be_label(line.text):
+            continue
         top = S.TICKER_LABEL.match(line.text)
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):
