@@ -200,14 +200,15 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):
             continue
-        raw = line.raw.strip()
+        raw = line.shown.strip()
         if top:
             rest = S.TICKER_LABEL.sub("", raw.lstrip(), count=1)
             following = range(i + 1, min(i + 40, len(lines)))
         else:
             rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
             following = range(i - 1, max(i - 40, -1), -1)
-        items = _split_items(line, rest, weak=True)
+        # a label alone on its line (even split over inline tags) leaves nothing to split
+        items = _split_items(line, rest, weak=True) if clean_text(rest) else []
         if not items and clean_text(rest):
             items = [clean_text(rest)]
         used = {i}
@@ -255,7 +256,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         here = line.element.getparent() if line.element is not None else None
         if run and here is not parent:
             break
-        inner = _split_items(line, line.raw, weak=False)
+        inner = _split_items(line, line.shown, weak=False)
         if len(inner) >= 2:
             return (inner, {j}) if not run else (_texts_of(lines, run, indexes), set(run))
         if len(text) > MAX_HEADLINE:
@@ -263,7 +264,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         run.append(j)
         parent = here
     if len(run) == 1:
-        inner = _split_items(lines[run[0]], lines[run[0]].raw, weak=True)
+        inner = _split_items(lines[run[0]], lines[run[0]].shown, weak=True)
         if len(inner) >= 2:
             return inner, set(run)
     return _texts_of(lines, run, indexes), set(run)
@@ -293,7 +294,7 @@ def keywords(lines: list[Line], indexes) -> list[str]:
         links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
-        rest = S.KEYWORDS_LABEL.sub("", line.raw.strip(), count=1)
+        rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)
         pieces = [p for piece in S.KEYWORD_SPLIT.split(rest) if (p := clean_text(piece))]
         if len(pieces) == 1 and " " in pieces[0]:
             pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text
