@@ -33,6 +33,8 @@ SKIP_TAGS = frozenset(
     "head script style noscript template iframe object embed svg canvas select option "
     "textarea input button map audio video source track".split()
 )
+#: a form holding this many paragraphs wraps the page, it is not a comment or search box
+FORM_PAGE_PARAGRAPHS = 5
 #: elements that show an image (AMP pages use <amp-img>)
 IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: ancestors worth knowing for a line
@@ -195,7 +197,10 @@ def is_hidden(element) -> bool:
     if "hidden" in attrib:
         return True
     style = attrib.get("style")
-    return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
+    if not style:
+        return False
+    style = style.lower()
+    return ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
 def text_of(element) -> str:
@@ -258,7 +263,7 @@ def linearize(root) -> list[Line]:
                 push(marks_stack[-1])
                 continue
             parent_marks = marks_stack[-1]
-            marks = parent_marks | {tag} if tag in mark else parent_marks
+            marks = parent_marks | {tag} if tag in mark and not (tag == "form" and _holds_page(el)) else parent_marks
             push(marks)
             if tag in block:
                 if out.parts:
@@ -303,6 +308,11 @@ def linearize(root) -> list[Line]:
                     out.parts.append(tail)
     out.end_line(frozenset(), root, root)
     return out.lines
+
+
+def _holds_page(form) -> bool:
+    """A form that wraps the page's text (ASP.NET wraps every page in one) is no furniture."""
+    return len(form.findall(".//p")) >= FORM_PAGE_PARAGRAPHS
 
 
 def _add_pre(out: _Builder, text: str, marks, el, block) -> None:
