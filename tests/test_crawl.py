@@ -142,7 +142,9 @@ def test_hostile_reject_reasons_name_the_problem(full):
     assert first[41236]["reasons"] == ["binary content, not HTML: looks like a PNG image"]
     assert first[41237]["stage"] == "validate" and first[41237]["reasons"] == ["empty body_paragraphs"]
     assert first[41237]["item"]["headline"] == "What Putin wants in Syria"  # kept, not lost
-    assert first[41234]["reasons"] == ["missing headline", "empty body_paragraphs"]
+    assert first[41234]["stage"] == "parse"
+    assert first[41234]["reasons"] == [
+        "not an article: listing or search page (title 'Search | Zaman Al Wasl')"]
 
 
 def test_every_fixture_article_is_an_item(full):

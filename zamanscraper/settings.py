@@ -40,6 +40,8 @@ RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+    # after HttpCompressionMiddleware (590) has decoded the body, before retries (550)
+    "zamanscraper.middlewares.warc.WarcWriterMiddleware": 585,
 }
 #: seconds before the first retry, doubled for each further retry (0: retry at once)
 ZAMAN_RETRY_BACKOFF_BASE = 2.0
@@ -61,6 +63,14 @@ FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
 ZAMAN_REJECTS_PATH = "rejects.jsonl"
+
+# --- raw pages (zamanscraper.middlewares.warc) -------------------------------------------------
+#: directory for WARC files of every fetched page (request + response records); None: no WARC
+ZAMAN_WARC_DIR = None
+#: a WARC file is closed once it reaches this many bytes (gzip-compressed); the next one is opened
+ZAMAN_WARC_MAX_SIZE = 1_000_000_000
+#: first part of WARC file names: {prefix}-{UTC time}-{serial}-{pid}.warc.gz
+ZAMAN_WARC_PREFIX = "zaman"
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
