@@ -1,8 +1,12 @@
-"""Command line: ``python -m zamanscraper {extract,serve-mirror,demo}`` (also ``zamanscraper``).
+"""Command line: ``python -m zamanscraper {extract,reextract,serve-mirror,demo}`` (also ``zamanscraper``).
 
 ``extract PAGE.html --url URL [--timezone TZ]``
     print the record ``extract_article`` makes of a saved page, as JSON. A bad file, URL, zone or
     an unparsable page prints one line on stderr and exits 2.
+``reextract ARCHIVE.warc.gz [...] -o OUT.jsonl [--rejects R.jsonl] [--timezone TZ] [--mirror URL]``
+    re-run extraction over the article pages of WARC files (``ZAMAN_WARC_DIR``) without the
+    network (``zamanscraper.reextract``); a progress line on a terminal, periodic log lines
+    otherwise. A missing file or one that is not a WARC prints one line and exits 2.
 ``serve-mirror [--root DIR] [--host H] [--port N]``
     serve an offline ``wget -x`` mirror (default: the bundled ``zamanscraper/demo_site``).
 ``demo [--out DIR]``
@@ -50,6 +54,41 @@ def cmd_extract(args) -> int:
     except ExtractError as error:
         raise CliError(f"{args.page}: {error}") from None
     print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_reextract(args) -> int:
+    from zamanscraper import reextract
+
+    try:
+        timezone = check_timezone(args.timezone)
+    except SpiderArgumentError as error:
+        raise CliError(f"--timezone {args.timezone}: {error.problem}") from None
+    if args.mirror is not None and not urls.is_mirror_base(args.mirror):
+        raise CliError(f"--mirror {args.mirror}: not a base URL like http://127.0.0.1:8000")
+    paths = [Path(p) for p in args.warc]
+    for path in paths:
+        if not path.is_file():
+            raise CliError(f"{path}: {'a directory' if path.is_dir() else 'no such file'}")
+    output = Path(args.output)
+    rejects = Path(args.rejects) if args.rejects else output.with_suffix(".rejects.jsonl")
+    logging.getLogger(reextract.__name__).setLevel(logging.INFO)
+    try:
+        result = reextract.reextract(
+            paths, output, rejects, mirror=args.mirror, timezone=timezone,
+            progress=reextract.Progress(paths),
+        )
+    except reextract.WarcError as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(f"{error.filename or output}: {error.strerror or error}") from None
+    stats = result.stats
+    rate = stats["zaman/warc/responses"] / result.elapsed if result.elapsed else 0.0
+    print(f"responses: {stats['zaman/warc/responses']} ({rate:.0f}/s), "
+          f"not articles: {stats['zaman/warc/skipped_not_article']}")
+    print(f"items:     {result.items} -> {output}")
+    rejected = sum(v for k, v in stats.items() if k.startswith("zaman/rejects/"))
+    print(f"rejects:   {rejected} -> {rejects}; duplicates: {stats['zaman/items/duplicate']}")
     return 0
 
 
@@ -114,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", required=True, help="the page's site URL (any article URL form)")
     p.add_argument("--timezone", help="IANA zone for dates printed without one")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("reextract", help="re-extract the article pages of WARC files into JSONL")
+    p.add_argument("warc", nargs="+", help="WARC files (.warc.gz), read in the order given")
+    p.add_argument("-o", "--output", required=True, help="JSON-lines output (replaced at the end)")
+    p.add_argument("--rejects", help="rejects file, replaced at the end (default: OUTPUT.rejects.jsonl)")
+    p.add_argument("--timezone", help="IANA zone for dates printed without one (ZAMAN_TIMEZONE)")
+    p.add_argument("--mirror", help="mirror base of a mirror= crawl (default: from the warcinfo)")
+    p.set_defaults(func=cmd_reextract)
 
     p = sub.add_parser("serve-mirror", help="serve an offline wget-layout mirror over HTTP")
     p.add_argument("--root", default=str(mirror.DEFAULT_ROOT), help="mirror directory")
