@@ -43,7 +43,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from zamanscraper import arguments, urls
 from zamanscraper.extract import ExtractError, extract_article
-from zamanscraper.items import FIELD_NAMES
+from zamanscraper.items import FIELD_NAMES, to_item
+from zamanscraper.published import published_day, with_published
 from zamanscraper.signals import page_rejected, request_failed
 from zamanscraper.version import extractor_version
 
@@ -96,7 +97,8 @@ def feed_links(body: bytes) -> list[str] | None:
 
 def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) -> dict:
     """The item of an ``extract_article`` record: identity from the canonical ``url`` and ``key``,
-    ``fetched_at``, ``extractor_version``, fields in ``items.Article`` order. Also used by
+    ``fetched_at``, ``extractor_version``, ``published_date``/``published_utc`` derived from
+    ``published_at`` (``zamanscraper.published``), fields in ``items.Article`` order. Also used by
     ``python -m zamanscraper reextract``, so a re-extraction builds the very same record.
 
     >>> item = make_item({"headline": "H", "url": "x"}, ("en", 5),
@@ -107,6 +109,7 @@ def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) 
     record = dict(record)
     record.update(url=url, edition=key[0], article_id=key[1], fetched_at=fetched_at,
                   extractor_version=extractor_version())
+    with_published(record)
     ordered = {name: record.pop(name) for name in FIELD_NAMES if name in record}
     ordered.update(record)  # unknown keys stay, for the validate pipeline to report
     return ordered
@@ -115,22 +118,6 @@ def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) 
 def utc_now() -> str:
     """Now as ISO 8601 UTC with a ``Z``, to the second (the ``fetched_at`` format)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def published_date(value) -> date | None:
-    """The calendar date of an ISO 8601 ``published_at`` (as printed, no zone shift).
-
-    >>> published_date("2017-07-17T02:41:43+03:00"), published_date("2017-07-17")
-    (datetime.date(2017, 7, 17), datetime.date(2017, 7, 17))
-    >>> published_date(None) is None, published_date("17 July") is None
-    (True, True)
-    """
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -370,7 +357,7 @@ class ZamanSpider(scrapy.Spider):
         item = self.make_item(record, key, url)
         outcome = UNKNOWN
         if self.args.since is not None:
-            day = published_date(item.get("published_at"))
+            day = published_day(item.get("published_at"))
             if day is None:
                 self._inc("zaman/items/undated_since")
             elif day < self.args.since:
@@ -382,7 +369,7 @@ class ZamanSpider(scrapy.Spider):
             self._inc("zaman/items/before_since")
             return
         self._inc("zaman/items/extracted")
-        yield item
+        yield to_item(item)
 
     def make_item(self, record: dict, key: tuple[str, int], url: str) -> dict:
         """The record in ``items.Article`` field order, identity from the canonical URL."""
