@@ -37,6 +37,7 @@ from urllib.parse import urljoin
 import scrapy
 from lxml import etree
 from parsel import Selector
+from scrapy import signals
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -159,6 +160,8 @@ class ZamanSpider(scrapy.Spider):
         self._requested: set[tuple[str, int]] = set()
         self._outcomes: dict[tuple[str, int], str] = {}
         self._waiting: dict[tuple[str, int], list[ListingPage]] = {}
+        #: listing pages may wait for articles' outcomes (discovery with ``since=``)
+        self._waits_for_outcomes = parsed.mode == "discover" and parsed.since is not None
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -170,12 +173,17 @@ class ZamanSpider(scrapy.Spider):
         """The URL actually requested for a site URL (the mirror's when ``mirror=`` is set)."""
         return urls.to_mirror(site_url, self.args.mirror) if self.args.mirror else site_url
 
-    def article_request(self, key: tuple[str, int]) -> scrapy.Request | None:
-        """The request for an article, or None when it was already requested."""
-        if key in self._requested:
-            self._inc("zaman/articles/already_requested")
-            return None
-        self._requested.add(key)
+    def article_request(self, key: tuple[str, int], *, unique: bool = False) -> scrapy.Request | None:
+        """The request for an article, or None when it was already requested.
+
+        ``unique``: the caller guarantees ``key`` comes once (``ids=``), so it is not kept in
+        memory (a million-id range would otherwise hold every key).
+        """
+        if not unique:
+            if key in self._requested:
+                self._inc("zaman/articles/already_requested")
+                return None
+            self._requested.add(key)
         self._inc("zaman/articles/requested")
         url = urls.canonical_url(*key)
         return scrapy.Request(
@@ -227,7 +235,17 @@ class ZamanSpider(scrapy.Spider):
     # --- start -----------------------------------------------------------------------------
 
     async def start(self):
+        """The requests of :meth:`initial_requests`, handed over only as the downloader has room.
+
+        An ``async`` generator that never awaits is drained whole by Scrapy before the first
+        download (``ids=1-1000000``: minutes, gigabytes, deaf to Ctrl-C). This one waits for
+        the scheduler to run empty whenever the engine has to back out (Scrapy's documented
+        "delaying start request iteration"), so the first request goes out at once, the
+        pending requests stay bounded by the concurrency and a shutdown cancels the wait.
+        """
         for request in self.initial_requests():
+            if self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
             yield request
 
     def initial_requests(self):
@@ -245,7 +263,7 @@ class ZamanSpider(scrapy.Spider):
         elif mode == "ids":
             for article_id in arguments.iter_ids(self.args.ids):
                 for edition in self.args.editions:
-                    request = self.article_request((edition, article_id))
+                    request = self.article_request((edition, article_id), unique=True)
                     if request is not None:
                         yield request
         else:
@@ -386,7 +404,8 @@ class ZamanSpider(scrapy.Spider):
 
     def settle(self, key: tuple[str, int], outcome: str):
         """Record what became of an article; yield the listing pages that can now go on."""
-        self._outcomes[key] = outcome
+        if self._waits_for_outcomes:
+            self._outcomes[key] = outcome
         for waiting in self._waiting.pop(key, []):
             waiting.pending.discard(key)
             if outcome == RECENT:
