@@ -9,6 +9,9 @@
     otherwise. A missing file or one that is not a WARC prints one line and exits 2.
 ``serve-mirror [--root DIR] [--host H] [--port N]``
     serve an offline ``wget -x`` mirror (default: the bundled ``zamanscraper/demo_site``).
+``schema [--check | --update]``
+    print the record's JSON Schema generated from ``items.Article``; ``--check`` exits 1 when
+    the checked-in ``zamanscraper/schemas/article.schema.json`` differs, ``--update`` rewrites it.
 ``demo [--out DIR]``
     serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
     ``DIR/articles.jsonl`` and ``DIR/rejects.jsonl`` (default ``demo-output/``); prints a summary.
@@ -144,6 +147,23 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from zamanscraper import schema
+
+    text = schema.render(schema.article_schema())
+    path = Path(__file__).resolve().parent / schema.SCHEMA_RESOURCE[1]
+    if args.update:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    elif args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} differs from items.Article: run python -m zamanscraper schema --update")
+            return 1
+    else:
+        print(text, end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zamanscraper", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -167,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000, help="0: any free port (default 8000)")
     p.set_defaults(func=cmd_serve_mirror)
+
+    p = sub.add_parser("schema", help="print the record's JSON Schema (generated from items.py)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 if the checked-in file differs")
+    mode.add_argument("--update", action="store_true", help="rewrite the checked-in schema file")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("demo", help="crawl the bundled offline mirror into JSONL")
     p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")

@@ -1,5 +1,7 @@
 """Scrapy settings of zamanscraper. ``ZAMAN_*`` settings are read in ``from_crawler`` only."""
 
+from zamanscraper.items import FIELD_NAMES
+
 BOT_NAME = "zamanscraper"
 SPIDER_MODULES = ["zamanscraper.spiders"]
 NEWSPIDER_MODULE = "zamanscraper.spiders"
@@ -59,6 +61,10 @@ EXTENSIONS = {
     "zamanscraper.rejects.RejectsFile": 500,
 }
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
+# every field of items.Article, in its order, in every record and CSV column (missing: null)
+FEED_EXPORT_FIELDS = list(FIELD_NAMES)
+# CSV that round-trips: list and dict fields as JSON in their cells (zamanscraper.exporters)
+FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
