@@ -13,7 +13,8 @@ import pytest
 from zamanscraper import mirror
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SITE = REPO_ROOT / "tests" / "fixtures" / "site"
+#: the demo mirror, package data (built by tests/fixtures/build_fixtures.py)
+SITE = mirror.DEFAULT_ROOT
 
 
 @dataclass
@@ -33,9 +34,9 @@ class Mirror:
 
 @pytest.fixture(scope="session")
 def mirror_server():
-    """``zamanscraper.mirror`` on 127.0.0.1, OS-picked port, over ``tests/fixtures/site``."""
+    """``zamanscraper.mirror`` on 127.0.0.1, OS-picked port, over ``zamanscraper/demo_site``."""
     if not SITE.is_dir():
-        pytest.skip("tests/fixtures/site is missing")
+        pytest.skip(f"{SITE} is missing")
     log: list[str] = []
     with mirror.serve(SITE, requests=log) as base:
         yield Mirror(base, SITE, log)

@@ -113,7 +113,7 @@ def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
         **{f"spidermon_item_scraped_count/dict/{f}": 10 for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
         "spidermon_item_scraped_count/dict/published_at": 5,
         "zaman/provenance/headline/fallback": 3,
-        "zaman/requests/failed": 5, "zaman/articles/requested": 15,
+        "zaman/requests/failed": 7, "zaman/requests/failed/http_404": 2, "zaman/articles/requested": 15,
     })
     spider = Spider("zaman")
     QuietRunner(spider=spider).run(

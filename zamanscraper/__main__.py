@@ -4,10 +4,11 @@
     print the record ``extract_article`` makes of a saved page, as JSON. A bad file, URL, zone or
     an unparsable page prints one line on stderr and exits 2.
 ``serve-mirror [--root DIR] [--host H] [--port N]``
-    serve an offline ``wget -x`` mirror (default: the repository's ``tests/fixtures/site``).
+    serve an offline ``wget -x`` mirror (default: the bundled ``zamanscraper/demo_site``).
 ``demo [--out DIR]``
-    serve that mirror on a free port and crawl all of it (``edition=both``) into
-    ``DIR/articles.jsonl`` and ``DIR/rejects.jsonl`` (default ``demo-output/``); prints a summary.
+    serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
+    ``DIR/articles.jsonl``, ``DIR/rejects.jsonl`` and the crawl report ``DIR/report.html``
+    (default ``demo-output/``); prints a summary.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 from zamanscraper import mirror, urls
 from zamanscraper.arguments import SpiderArgumentError, check_timezone
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+#: the directory holding the ``zamanscraper`` package that runs (site-packages or a checkout)
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 
 class CliError(Exception):
@@ -84,21 +86,24 @@ def cmd_demo(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     articles, rejects = out / "articles.jsonl", out / "rejects.jsonl"
     rejects.unlink(missing_ok=True)  # the rejects file is appended to: start clean
-    log = out / "crawl.log"
+    log, report = out / "crawl.log", out / "report.html"
     with mirror.serve(Path(args.root)) as base:
         command = [
             sys.executable, "-m", "scrapy", "crawl", "zaman",
             "-a", f"mirror={base}", "-a", "edition=both",
             "-O", str(articles), "-s", f"ZAMAN_REJECTS_PATH={rejects}",
-            "-s", f"LOG_FILE={log}",
+            "-s", f"ZAMAN_REPORT_PATH={report}", "-s", f"LOG_FILE={log}",
         ]
-        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings")
-        result = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
+        # the crawl imports this very package, from any working directory
+        path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
+        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONPATH=path)
+        result = subprocess.run(command, cwd=out, env=env, check=False)
     if result.returncode != 0:
         raise CliError(f"crawl failed with status {result.returncode}; see {log}")
     print(f"items:   {count_lines(articles)}")
     print(f"rejects: {count_lines(rejects)}")
     print(f"output:  {articles} (log: {log})")
+    print(f"report:  {report}")
     return 0
 
 
@@ -118,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="0: any free port (default 8000)")
     p.set_defaults(func=cmd_serve_mirror)
 
-    p = sub.add_parser("demo", help="crawl the repository's offline mirror into JSONL")
+    p = sub.add_parser("demo", help="crawl the bundled offline mirror into JSONL")
     p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")
     p.add_argument("--root", default=str(mirror.DEFAULT_ROOT), help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_demo)

@@ -48,6 +48,9 @@ class Article:
     language: str | None = None
     #: when the page was fetched, ISO 8601 UTC
     fetched_at: str | None = None
+    #: which extraction code made the record: package version + hash of the extraction code,
+    #: e.g. ``"0.1.0+3f2a9c1b0d"`` (``zamanscraper.version``); set by the spider, not the extractor
+    extractor_version: str | None = None
     #: field name -> layer that produced it (one of ``LAYERS``), for every field with a value
     provenance: dict[str, str] = field(default_factory=dict)
 

@@ -40,6 +40,8 @@ RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+    # after HttpCompressionMiddleware (590) has decoded the body, before retries (550)
+    "zamanscraper.middlewares.warc.WarcWriterMiddleware": 585,
 }
 #: seconds before the first retry, doubled for each further retry (0: retry at once)
 ZAMAN_RETRY_BACKOFF_BASE = 2.0
@@ -65,6 +67,14 @@ FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
 ZAMAN_REJECTS_PATH = "rejects.jsonl"
+
+# --- raw pages (zamanscraper.middlewares.warc) -------------------------------------------------
+#: directory for WARC files of every fetched page (request + response records); None: no WARC
+ZAMAN_WARC_DIR = None
+#: a WARC file is closed once it reaches this many bytes (gzip-compressed); the next one is opened
+ZAMAN_WARC_MAX_SIZE = 1_000_000_000
+#: first part of WARC file names: {prefix}-{UTC time}-{serial}-{pid}.warc.gz
+ZAMAN_WARC_PREFIX = "zaman"
 
 # --- progress, monitors, report (zamanscraper.progress, .monitors, .tally, .report) ----------
 #: seconds between two progress lines (pages/min, items, rejects, failures, queue); 0 disables
@@ -94,7 +104,7 @@ ZAMAN_MAX_FALLBACK_PERCENT = 20.0
 ZAMAN_MAX_INVALID_PERCENT = 10.0
 #: maximum share (percent) of article pages that end as parse/validate rejects
 ZAMAN_MAX_REJECT_PERCENT = 20.0
-#: maximum failed requests (after retries) as a percentage of the articles requested
+#: maximum failed requests (after retries; 404/410 aside) as a percentage of the articles requested
 ZAMAN_MAX_FAILED_PERCENT = 20.0
 #: finish reasons of a successful crawl (others, e.g. "shutdown" after Ctrl-C, fail the monitors)
 ZAMAN_FINISH_REASONS = ["finished"]

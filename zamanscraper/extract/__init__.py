@@ -35,6 +35,7 @@ import logging
 
 from .. import urls
 from . import anchors, body as body_mod, document, fallback, metadata, selectors as S
+from .pagekind import check as check_page_kind
 from .dates import parse_date
 from .errors import ExtractError
 from .document import text_of
@@ -58,6 +59,8 @@ def extract_article(html: bytes | str, url: str, *, timezone: str | None = None)
         raise ExtractError(f"not a Zaman al-Wasl article URL: {url!r}")
     edition, article_id = key
     doc = document.parse(html, fallback_encoding="windows-1256" if edition == "ar" else "windows-1252")
+    # challenge, login, error and listing pages served with 200 are not articles (pagekind.NotAnArticle)
+    check_page_kind(doc.source, " ".join(line.text for line in doc.lines if line.text))
     record = {
         "url": urls.canonical_url(edition, article_id),
         "article_id": article_id,

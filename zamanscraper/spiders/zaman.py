@@ -44,6 +44,7 @@ from zamanscraper import arguments, urls
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.items import FIELD_NAMES
 from zamanscraper.signals import page_rejected, request_failed
+from zamanscraper.version import extractor_version
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,24 @@ def feed_links(body: bytes) -> list[str] | None:
                 links.append(value)
                 break
     return links
+
+
+def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) -> dict:
+    """The item of an ``extract_article`` record: identity from the canonical ``url`` and ``key``,
+    ``fetched_at``, ``extractor_version``, fields in ``items.Article`` order. Also used by
+    ``python -m zamanscraper reextract``, so a re-extraction builds the very same record.
+
+    >>> item = make_item({"headline": "H", "url": "x"}, ("en", 5),
+    ...                  "https://en.zamanalwsl.net/news/article/5", fetched_at="2017-07-17T00:00:00Z")
+    >>> list(item)[:4], item["extractor_version"] == extractor_version()
+    (['url', 'article_id', 'edition', 'headline'], True)
+    """
+    record = dict(record)
+    record.update(url=url, edition=key[0], article_id=key[1], fetched_at=fetched_at,
+                  extractor_version=extractor_version())
+    ordered = {name: record.pop(name) for name in FIELD_NAMES if name in record}
+    ordered.update(record)  # unknown keys stay, for the validate pipeline to report
+    return ordered
 
 
 def utc_now() -> str:
@@ -349,11 +368,7 @@ class ZamanSpider(scrapy.Spider):
 
     def make_item(self, record: dict, key: tuple[str, int], url: str) -> dict:
         """The record in ``items.Article`` field order, identity from the canonical URL."""
-        record = dict(record)
-        record.update(url=url, edition=key[0], article_id=key[1], fetched_at=utc_now())
-        ordered = {name: record.pop(name) for name in FIELD_NAMES if name in record}
-        ordered.update(record)  # unknown keys stay, for the validate pipeline to report
-        return ordered
+        return make_item(record, key, url, fetched_at=utc_now())
 
     def on_error(self, failure):
         """Errback of every request: count the failure, write a ``fetch`` reject."""
