@@ -108,7 +108,7 @@ def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
 
     crawler = get_crawler(settings_dict={k: getattr(project, k) for k in dir(project) if k.isupper()})
     crawler.stats.set_stats({
-        "finish_reason": "shutdown", "item_scraped_count": 10, "zaman/items/extracted": 10,
+        "finish_reason": "closespider_errorcount", "item_scraped_count": 10, "zaman/items/extracted": 10,
         "spidermon_item_scraped_count/dict": 10,
         **{f"spidermon_item_scraped_count/dict/{f}": 10 for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
         "spidermon_item_scraped_count/dict/published_at": 5,
@@ -124,7 +124,7 @@ def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
         "coverage of published_at is 50% (threshold 80%)",
         "fallback provenance of headline is 30% (ceiling 20%): has the page template changed?",
         "failed requests are 33.3% of articles requested (5 of 15; ceiling 20%)",
-        "finish reason is shutdown (expected finished)",
+        "finish reason is closespider_errorcount (expected finished, shutdown)",
     ]
 
 

@@ -1,5 +1,7 @@
 """Scrapy settings of zamanscraper. ``ZAMAN_*`` settings are read in ``from_crawler`` only."""
 
+from zamanscraper.items import FIELD_NAMES
+
 BOT_NAME = "zamanscraper"
 SPIDER_MODULES = ["zamanscraper.spiders"]
 NEWSPIDER_MODULE = "zamanscraper.spiders"
@@ -63,6 +65,10 @@ EXTENSIONS = {
     "zamanscraper.monitoring.Monitoring": 600,  # Spidermon, one-line log output
 }
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
+# every field of items.Article, in its order, in every record and CSV column (missing: null)
+FEED_EXPORT_FIELDS = list(FIELD_NAMES)
+# CSV that round-trips: list and dict fields as JSON in their cells (zamanscraper.exporters)
+FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
@@ -106,8 +112,9 @@ ZAMAN_MAX_INVALID_PERCENT = 10.0
 ZAMAN_MAX_REJECT_PERCENT = 20.0
 #: maximum failed requests (after retries; 404/410 aside) as a percentage of the articles requested
 ZAMAN_MAX_FAILED_PERCENT = 20.0
-#: finish reasons of a successful crawl (others, e.g. "shutdown" after Ctrl-C, fail the monitors)
-ZAMAN_FINISH_REASONS = ["finished"]
+#: finish reasons of a good crawl ("shutdown": stopped on purpose by Ctrl-C/SIGTERM); others
+#: (closespider_errorcount, cancelled, ...) fail the monitors
+ZAMAN_FINISH_REASONS = ["finished", "shutdown"]
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
