@@ -12,6 +12,10 @@
 ``schema [--check | --update]``
     print the record's JSON Schema generated from ``items.Article``; ``--check`` exits 1 when
     the checked-in ``zamanscraper/schemas/article.schema.json`` differs, ``--update`` rewrites it.
+``stats ARTICLES.jsonl [--json]``
+    counts by month, edition, category and source tag; field coverage; provenance mix per field.
+``export ARTICLES.jsonl OUT.parquet``
+    the records as Parquet with real types (pyarrow: ``pip install 'zamanscraper[analysis]'``).
 ``demo [--out DIR]``
     serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
     ``DIR/articles.jsonl``, ``DIR/rejects.jsonl`` and the crawl report ``DIR/report.html``
@@ -166,6 +170,43 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_stats(args) -> int:
+    from zamanscraper.dataset import DatasetError, read_jsonl
+    from zamanscraper.summary import format_summary, summarize
+
+    try:
+        summary = summarize(read_jsonl(args.articles))
+    except DatasetError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(summary))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from zamanscraper.dataset import DatasetError, read_jsonl
+
+    try:
+        from zamanscraper.parquet import write_parquet
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise CliError("needs pyarrow: pip install 'zamanscraper[analysis]'") from None
+    if not str(args.out).endswith(".parquet"):
+        raise CliError(f"{args.out}: the output must be a .parquet file")
+    try:
+        rows = write_parquet(read_jsonl(args.articles), args.out)
+    except DatasetError as error:
+        raise CliError(str(error)) from None
+    except (ValueError, TypeError) as error:  # a value that does not fit its column's type
+        raise CliError(f"{args.articles}: {error}") from None
+    except OSError as error:
+        raise CliError(f"{args.out}: {error.strerror or error}") from None
+    print(f"wrote {rows} rows to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zamanscraper", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -195,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 if the checked-in file differs")
     mode.add_argument("--update", action="store_true", help="rewrite the checked-in schema file")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("stats", help="counts, field coverage and provenance mix of a JSONL output")
+    p.add_argument("articles", help="the crawl's JSONL output")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="write a JSONL output as Parquet with real types")
+    p.add_argument("articles", help="the crawl's JSONL output")
+    p.add_argument("out", help="the Parquet file to write")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="crawl the bundled offline mirror into JSONL")
     p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")
