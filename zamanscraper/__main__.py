@@ -18,7 +18,8 @@
     the records as Parquet with real types (pyarrow: ``pip install 'zamanscraper[analysis]'``).
 ``demo [--out DIR]``
     serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
-    ``DIR/articles.jsonl`` and ``DIR/rejects.jsonl`` (default ``demo-output/``); prints a summary.
+    ``DIR/articles.jsonl``, ``DIR/rejects.jsonl`` and the crawl report ``DIR/report.html``
+    (default ``demo-output/``); prints a summary.
 """
 
 from __future__ import annotations
@@ -131,13 +132,13 @@ def cmd_demo(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     articles, rejects = out / "articles.jsonl", out / "rejects.jsonl"
     rejects.unlink(missing_ok=True)  # the rejects file is appended to: start clean
-    log = out / "crawl.log"
+    log, report = out / "crawl.log", out / "report.html"
     with mirror.serve(Path(args.root)) as base:
         command = [
             sys.executable, "-m", "scrapy", "crawl", "zaman",
             "-a", f"mirror={base}", "-a", "edition=both",
             "-O", str(articles), "-s", f"ZAMAN_REJECTS_PATH={rejects}",
-            "-s", f"LOG_FILE={log}",
+            "-s", f"ZAMAN_REPORT_PATH={report}", "-s", f"LOG_FILE={log}",
         ]
         # the crawl imports this very package, from any working directory
         path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
@@ -148,6 +149,7 @@ def cmd_demo(args) -> int:
     print(f"items:   {count_lines(articles)}")
     print(f"rejects: {count_lines(rejects)}")
     print(f"output:  {articles} (log: {log})")
+    print(f"report:  {report}")
     return 0
 
 
