@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,8 @@ import pytest
 from zamanscraper import mirror
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SITE = REPO_ROOT / "tests" / "fixtures" / "site"
+#: the demo mirror, package data (built by tests/fixtures/build_fixtures.py)
+SITE = mirror.DEFAULT_ROOT
 
 
 @dataclass
@@ -33,9 +35,9 @@ class Mirror:
 
 @pytest.fixture(scope="session")
 def mirror_server():
-    """``zamanscraper.mirror`` on 127.0.0.1, OS-picked port, over ``tests/fixtures/site``."""
+    """``zamanscraper.mirror`` on 127.0.0.1, OS-picked port, over ``zamanscraper/demo_site``."""
     if not SITE.is_dir():
-        pytest.skip("tests/fixtures/site is missing")
+        pytest.skip(f"{SITE} is missing")
     log: list[str] = []
     with mirror.serve(SITE, requests=log) as base:
         yield Mirror(base, SITE, log)
@@ -54,6 +56,31 @@ def run_scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def scrapy_cmd():
     return run_scrapy
+
+
+@dataclass
+class DemoOutput:
+    """The outputs of one demo crawl (``edition=both`` over the whole mirror)."""
+
+    jsonl: Path
+    csv: Path
+    rejects: Path
+
+    def records(self) -> list[dict]:
+        return [json.loads(line) for line in self.jsonl.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def demo_output(mirror_server, tmp_path_factory) -> DemoOutput:
+    """The demo crawl, run once per session, written both as JSONL and as CSV."""
+    out = tmp_path_factory.mktemp("demo")
+    demo = DemoOutput(out / "articles.jsonl", out / "articles.csv", out / "rejects.jsonl")
+    result = run_scrapy(
+        "crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "edition=both",
+        "-O", str(demo.jsonl), "-O", str(demo.csv), "-s", f"ZAMAN_REJECTS_PATH={demo.rejects}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return demo
 
 
 def pytest_addoption(parser):

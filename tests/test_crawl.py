@@ -15,6 +15,7 @@ from scrapy.utils.test import get_crawler
 
 from zamanscraper import mirror as mirror_module
 from zamanscraper import urls
+from zamanscraper.items import Article
 from zamanscraper.middlewares import backoff
 from zamanscraper.spiders import zaman
 from zamanscraper.spiders.zaman import ZamanSpider, feed_links
@@ -142,7 +143,9 @@ def test_hostile_reject_reasons_name_the_problem(full):
     assert first[41236]["reasons"] == ["binary content, not HTML: looks like a PNG image"]
     assert first[41237]["stage"] == "validate" and first[41237]["reasons"] == ["empty body_paragraphs"]
     assert first[41237]["item"]["headline"] == "What Putin wants in Syria"  # kept, not lost
-    assert first[41234]["reasons"] == ["missing headline", "empty body_paragraphs"]
+    assert first[41234]["stage"] == "parse"
+    assert first[41234]["reasons"] == [
+        "not an article: listing or search page (title 'Search | Zaman Al Wasl')"]
 
 
 def test_every_fixture_article_is_an_item(full):
@@ -236,14 +239,14 @@ def test_since_pages_on_until_a_page_is_all_older(monkeypatch):
     assert [r.url for r in out] == [urls.canonical_url("en", 1), urls.canonical_url("en", 2)]
     assert list(spider.parse_article(answer(out[1]))) == []  # older than since: not emitted
     emitted = list(spider.parse_article(answer(out[0])))
-    assert [x["article_id"] for x in emitted if isinstance(x, dict)] == [1]
+    assert [x.article_id for x in emitted if isinstance(x, Article)] == [1]  # a typed item
     assert [x.url for x in emitted if isinstance(x, Request)] == [urls.listing_url("en", 1, 2)]
 
     out = list(spider.parse_listing(listing(2, [2, 3, 4], next_page=True)))
     assert [r.url for r in out] == [urls.canonical_url("en", 3), urls.canonical_url("en", 4)]
     assert list(spider.parse_article(answer(out[0]))) == []
     last = list(spider.parse_article(answer(out[1])))  # undated: emitted, but no page 3
-    assert [type(x) for x in last] == [dict]
+    assert [type(x) for x in last] == [Article]
     stats = crawler.stats
     assert stats.get_value("zaman/items/before_since") == 2
     assert stats.get_value("zaman/items/undated_since") == 1

@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 logger = logging.getLogger(__name__)
 
-#: the repository's offline mirror
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "site"
+#: the bundled offline mirror (package data; written by ``tests/fixtures/build_fixtures.py``)
+DEFAULT_ROOT = Path(__file__).resolve().parent / "demo_site"
 META_FILE = "_meta.json"
 
 CONTENT_TYPES = {

@@ -1,5 +1,7 @@
 """Scrapy settings of zamanscraper. ``ZAMAN_*`` settings are read in ``from_crawler`` only."""
 
+from zamanscraper.items import FIELD_NAMES
+
 BOT_NAME = "zamanscraper"
 SPIDER_MODULES = ["zamanscraper.spiders"]
 NEWSPIDER_MODULE = "zamanscraper.spiders"
@@ -40,6 +42,8 @@ RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+    # after HttpCompressionMiddleware (590) has decoded the body, before retries (550)
+    "zamanscraper.middlewares.warc.WarcWriterMiddleware": 585,
 }
 #: seconds before the first retry, doubled for each further retry (0: retry at once)
 ZAMAN_RETRY_BACKOFF_BASE = 2.0
@@ -57,10 +61,22 @@ EXTENSIONS = {
     "zamanscraper.rejects.RejectsFile": 500,
 }
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
+# every field of items.Article, in its order, in every record and CSV column (missing: null)
+FEED_EXPORT_FIELDS = list(FIELD_NAMES)
+# CSV that round-trips: list and dict fields as JSON in their cells (zamanscraper.exporters)
+FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
 ZAMAN_REJECTS_PATH = "rejects.jsonl"
+
+# --- raw pages (zamanscraper.middlewares.warc) -------------------------------------------------
+#: directory for WARC files of every fetched page (request + response records); None: no WARC
+ZAMAN_WARC_DIR = None
+#: a WARC file is closed once it reaches this many bytes (gzip-compressed); the next one is opened
+ZAMAN_WARC_MAX_SIZE = 1_000_000_000
+#: first part of WARC file names: {prefix}-{UTC time}-{serial}-{pid}.warc.gz
+ZAMAN_WARC_PREFIX = "zaman"
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
