@@ -58,6 +58,9 @@ def scrapy_cmd():
     return run_scrapy
 
 
+DEMO_TIMEZONE = "Europe/Istanbul"
+
+
 @dataclass
 class DemoOutput:
     """The outputs of one demo crawl (``edition=both`` over the whole mirror)."""
@@ -78,6 +81,8 @@ def demo_output(mirror_server, tmp_path_factory) -> DemoOutput:
     result = run_scrapy(
         "crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "edition=both",
         "-O", str(demo.jsonl), "-O", str(demo.csv), "-s", f"ZAMAN_REJECTS_PATH={demo.rejects}",
+        # a zone for dates printed without one: published_utc is filled where a time is printed
+        "-s", f"ZAMAN_TIMEZONE={DEMO_TIMEZONE}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return demo
