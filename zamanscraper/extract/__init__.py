@@ -95,7 +95,8 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
         return [] if name in LIST_FIELDS else None
 
     found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")],
-                         page_titles=_page_titles(doc), h1s=_h1s(doc), prose_lines=generic)
+                         page_titles=lambda: _page_titles(doc), h1s=lambda: _h1s(doc),
+                         prose_lines=generic)
     # a stronger layer's headline must agree with one the page prints twice, and metadata's
     # must at least be visible: site names, decoy <h1>s and rewritten og:titles are noted, not used
     sel_headline, meta_headline = sel.get("headline"), meta.get("headline")
