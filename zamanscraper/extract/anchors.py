@@ -103,9 +103,9 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
         found.comments_count = comments_count(lines, tail)
     if doubled:
         # without a date line, the region after a doubled headline is the site's body only
-        # when more of the site's reading order is there, or article prose follows
-        found.site_region = (bool(found.ticker or found.keywords or found.comments_count is not None)
-                             or _prose_follows(lines, found.headline, found.body_start, prose_lines))
+        # when more of the site's reading order is there (ticker, masthead, Keywords:, Comments)
+        found.site_region = bool(found.ticker or found.keywords or found.comments_count is not None
+                                 or _masthead_before(lines, found.body_start))
     return found
 
 
@@ -118,6 +118,11 @@ def _prose_follows(lines: list[Line], headline: str, start: int, prose_lines) ->
     generic = {id(line) for line in prose_lines()}
     end = min(start + HEADLINE_WINDOW + 2, len(lines))
     return any(id(lines[j]) in generic and len(lines[j].text) >= MIN_PROSE_LINE for j in range(start, end))
+
+
+def _masthead_before(lines: list[Line], start: int) -> bool:
+    """The site's tagline or search placeholder stands above the headline."""
+    return any(S.SITE_MASTHEAD.search(lines[j].text) for j in range(start))
 
 
 def _has_digit(text: str) -> bool:
