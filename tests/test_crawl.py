@@ -15,6 +15,7 @@ from scrapy.utils.test import get_crawler
 from zamanscraper import mirror as mirror_module
 from zamanscraper import urls
 from zamanscraper.failures import Blocked
+from zamanscraper.items import Article
 from zamanscraper.middlewares import backoff
 from zamanscraper.spiders import zaman
 from zamanscraper.spiders.zaman import ZamanSpider, feed_links
@@ -238,14 +239,14 @@ def test_since_pages_on_until_a_page_is_all_older(monkeypatch):
     assert [r.url for r in out] == [urls.canonical_url("en", 1), urls.canonical_url("en", 2)]
     assert list(spider.parse_article(answer(out[1]))) == []  # older than since: not emitted
     emitted = list(spider.parse_article(answer(out[0])))
-    assert [x["article_id"] for x in emitted if isinstance(x, dict)] == [1]
+    assert [x.article_id for x in emitted if isinstance(x, Article)] == [1]  # a typed item
     assert [x.url for x in emitted if isinstance(x, Request)] == [urls.listing_url("en", 1, 2)]
 
     out = list(spider.parse_listing(listing(2, [2, 3, 4], next_page=True)))
     assert [r.url for r in out] == [urls.canonical_url("en", 3), urls.canonical_url("en", 4)]
     assert list(spider.parse_article(answer(out[0]))) == []
     last = list(spider.parse_article(answer(out[1])))  # undated: emitted, but no page 3
-    assert [type(x) for x in last] == [dict]
+    assert [type(x) for x in last] == [Article]
     stats = crawler.stats
     assert stats.get_value("zaman/items/before_since") == 2
     assert stats.get_value("zaman/items/undated_since") == 1
@@ -309,6 +310,7 @@ def test_oversized_page_is_a_fetch_reject(scrapy_cmd, tmp_path):
         result = scrapy_cmd(
             "crawl", "zaman", "-a", f"mirror={base}", "-a", "ids=5", "-O", str(tmp_path / "out.jsonl"),
             "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}", "-s", "DOWNLOAD_MAXSIZE=50000",
+            "-s", "ZAMAN_MAX_FAILED_PERCENT=100",  # its one page fails on purpose: not the monitors' case
         )
     assert result.returncode == 0, result.stderr[-2000:]
     (reject,) = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]

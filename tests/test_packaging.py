@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from zamanscraper.items import FIELD_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
 
@@ -56,6 +58,7 @@ def test_installed_package_holds_its_data(installed):
     package = installed / "zamanscraper"
     assert (package / "demo_site" / "_meta.json").is_file()
     assert (package / "demo_site" / "en.zamanalwsl.net" / "rss.php").is_file()
+    assert (package / "schemas" / "article.schema.json").is_file()
     assert (installed / "bin" / "zamanscraper").is_file()
 
 
@@ -69,3 +72,5 @@ def test_demo_from_an_empty_directory(installed, tmp_path):
     assert len(records) >= 30, result.stdout
     assert f"items:   {len(records)}" in result.stdout
     assert {r["edition"] for r in records} == {"en", "ar"}
+    assert all(list(r) == list(FIELD_NAMES) for r in records)  # the schema loaded: validated
+    assert "All monitors passed" in (tmp_path / "demo-output" / "report.html").read_text(encoding="utf-8")

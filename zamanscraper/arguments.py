@@ -7,6 +7,7 @@ starts, so ``scrapy crawl zaman -a ids=abc`` prints that line and exits 2, not a
 
 from __future__ import annotations
 
+import bisect
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -119,13 +120,58 @@ def parse_ids(value: str) -> tuple[tuple[int, int], ...]:
 
 
 def iter_ids(ranges: tuple[tuple[int, int], ...]):
-    """Every id of the ranges, in order.
+    """Every id of the ranges once, in the order given (an id of two ranges comes once).
+
+    Lazy, and its memory grows with the number of ranges, not with the ids they hold.
 
     >>> list(iter_ids(((5, 5), (9, 11))))
     [5, 9, 10, 11]
+    >>> list(iter_ids(((9, 11), (5, 10), (10, 12))))
+    [9, 10, 11, 5, 6, 7, 8, 12]
     """
+    covered: list[list[int]] = []  # sorted, disjoint [first, last] already yielded
     for first, last in ranges:
-        yield from range(first, last + 1)
+        for start, end in uncovered(first, last, covered):
+            yield from range(start, end + 1)
+        cover(first, last, covered)
+
+
+def uncovered(first: int, last: int, covered: list[list[int]]) -> list[tuple[int, int]]:
+    """The parts of ``first..last`` outside the sorted disjoint ``covered`` ranges.
+
+    >>> uncovered(1, 10, [[3, 4], [8, 20]])
+    [(1, 2), (5, 7)]
+    """
+    parts, start = [], first
+    i = max(0, bisect.bisect_left(covered, [first]) - 1)
+    while i < len(covered) and covered[i][0] <= last:
+        a, b = covered[i]
+        if b >= start:
+            if a > start:
+                parts.append((start, a - 1))
+            start = b + 1
+        i += 1
+    if start <= last:
+        parts.append((start, last))
+    return parts
+
+
+def cover(first: int, last: int, covered: list[list[int]]) -> None:
+    """Add ``first..last`` to the sorted disjoint ``covered`` ranges, joining neighbours.
+
+    >>> covered = [[1, 3], [8, 9]]
+    >>> cover(4, 8, covered); covered
+    [[1, 9]]
+    """
+    i = bisect.bisect_left(covered, [first])
+    if i and covered[i - 1][1] >= first - 1:
+        i -= 1
+        first = covered[i][0]
+    j = i
+    while j < len(covered) and covered[j][0] <= last + 1:
+        last = max(last, covered[j][1])
+        j += 1
+    covered[i:j] = [[first, last]]
 
 
 def parse_urls(value: str) -> tuple[str, ...]:

@@ -225,10 +225,7 @@ class WarcWriterMiddleware:
         outcome.fail(self.crawler, f"ZAMAN_WARC_DIR {self.directory}: {error.strerror or error}")
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
-            if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
-                deferred_from_coro(engine.close_spider_async(reason="warc_failed"))
-            else:
-                engine.close_spider(engine.spider, "warc_failed")
+            deferred_from_coro(engine.close_spider_async(reason="warc_failed"))
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler is not None:

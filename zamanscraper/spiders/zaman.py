@@ -37,6 +37,7 @@ from urllib.parse import urljoin
 import scrapy
 from lxml import etree
 from parsel import Selector
+from scrapy import signals
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -44,7 +45,8 @@ from zamanscraper import arguments, urls
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.extract.pagekind import CHALLENGE, NotAnArticle
 from zamanscraper.failures import WAF_CHALLENGE, Blocked, FetchRefused
-from zamanscraper.items import FIELD_NAMES
+from zamanscraper.items import FIELD_NAMES, to_item
+from zamanscraper.published import published_day, with_published
 from zamanscraper.signals import page_rejected, request_failed
 from zamanscraper.version import extractor_version
 
@@ -97,7 +99,8 @@ def feed_links(body: bytes) -> list[str] | None:
 
 def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) -> dict:
     """The item of an ``extract_article`` record: identity from the canonical ``url`` and ``key``,
-    ``fetched_at``, ``extractor_version``, fields in ``items.Article`` order. Also used by
+    ``fetched_at``, ``extractor_version``, ``published_date``/``published_utc`` derived from
+    ``published_at`` (``zamanscraper.published``), fields in ``items.Article`` order. Also used by
     ``python -m zamanscraper reextract``, so a re-extraction builds the very same record.
 
     >>> item = make_item({"headline": "H", "url": "x"}, ("en", 5),
@@ -108,6 +111,7 @@ def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) 
     record = dict(record)
     record.update(url=url, edition=key[0], article_id=key[1], fetched_at=fetched_at,
                   extractor_version=extractor_version())
+    with_published(record)
     ordered = {name: record.pop(name) for name in FIELD_NAMES if name in record}
     ordered.update(record)  # unknown keys stay, for the validate pipeline to report
     return ordered
@@ -116,22 +120,6 @@ def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) 
 def utc_now() -> str:
     """Now as ISO 8601 UTC with a ``Z``, to the second (the ``fetched_at`` format)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def published_date(value) -> date | None:
-    """The calendar date of an ISO 8601 ``published_at`` (as printed, no zone shift).
-
-    >>> published_date("2017-07-17T02:41:43+03:00"), published_date("2017-07-17")
-    (datetime.date(2017, 7, 17), datetime.date(2017, 7, 17))
-    >>> published_date(None) is None, published_date("17 July") is None
-    (True, True)
-    """
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -174,6 +162,8 @@ class ZamanSpider(scrapy.Spider):
         self._requested: set[tuple[str, int]] = set()
         self._outcomes: dict[tuple[str, int], str] = {}
         self._waiting: dict[tuple[str, int], list[ListingPage]] = {}
+        #: listing pages may wait for articles' outcomes (discovery with ``since=``)
+        self._waits_for_outcomes = parsed.mode == "discover" and parsed.since is not None
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -185,12 +175,17 @@ class ZamanSpider(scrapy.Spider):
         """The URL actually requested for a site URL (the mirror's when ``mirror=`` is set)."""
         return urls.to_mirror(site_url, self.args.mirror) if self.args.mirror else site_url
 
-    def article_request(self, key: tuple[str, int]) -> scrapy.Request | None:
-        """The request for an article, or None when it was already requested."""
-        if key in self._requested:
-            self._inc("zaman/articles/already_requested")
-            return None
-        self._requested.add(key)
+    def article_request(self, key: tuple[str, int], *, unique: bool = False) -> scrapy.Request | None:
+        """The request for an article, or None when it was already requested.
+
+        ``unique``: the caller guarantees ``key`` comes once (``ids=``), so it is not kept in
+        memory (a million-id range would otherwise hold every key).
+        """
+        if not unique:
+            if key in self._requested:
+                self._inc("zaman/articles/already_requested")
+                return None
+            self._requested.add(key)
         self._inc("zaman/articles/requested")
         url = urls.canonical_url(*key)
         return scrapy.Request(
@@ -242,7 +237,17 @@ class ZamanSpider(scrapy.Spider):
     # --- start -----------------------------------------------------------------------------
 
     async def start(self):
+        """The requests of :meth:`initial_requests`, handed over only as the downloader has room.
+
+        An ``async`` generator that never awaits is drained whole by Scrapy before the first
+        download (``ids=1-1000000``: minutes, gigabytes, deaf to Ctrl-C). This one waits for
+        the scheduler to run empty whenever the engine has to back out (Scrapy's documented
+        "delaying start request iteration"), so the first request goes out at once, the
+        pending requests stay bounded by the concurrency and a shutdown cancels the wait.
+        """
         for request in self.initial_requests():
+            if self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
             yield request
 
     def initial_requests(self):
@@ -260,7 +265,7 @@ class ZamanSpider(scrapy.Spider):
         elif mode == "ids":
             for article_id in arguments.iter_ids(self.args.ids):
                 for edition in self.args.editions:
-                    request = self.article_request((edition, article_id))
+                    request = self.article_request((edition, article_id), unique=True)
                     if request is not None:
                         yield request
         else:
@@ -362,7 +367,7 @@ class ZamanSpider(scrapy.Spider):
         item = self.make_item(record, key, url)
         outcome = UNKNOWN
         if self.args.since is not None:
-            day = published_date(item.get("published_at"))
+            day = published_day(item.get("published_at"))
             if day is None:
                 self._inc("zaman/items/undated_since")
             elif day < self.args.since:
@@ -374,7 +379,7 @@ class ZamanSpider(scrapy.Spider):
             self._inc("zaman/items/before_since")
             return
         self._inc("zaman/items/extracted")
-        yield item
+        yield to_item(item)
 
     def make_item(self, record: dict, key: tuple[str, int], url: str) -> dict:
         """The record in ``items.Article`` field order, identity from the canonical URL."""
@@ -425,7 +430,8 @@ class ZamanSpider(scrapy.Spider):
 
     def settle(self, key: tuple[str, int], outcome: str):
         """Record what became of an article; yield the listing pages that can now go on."""
-        self._outcomes[key] = outcome
+        if self._waits_for_outcomes:
+            self._outcomes[key] = outcome
         for waiting in self._waiting.pop(key, []):
             waiting.pending.discard(key)
             if outcome == RECENT:
