@@ -162,7 +162,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return
         stats = self.crawler.stats
         stats.inc_value("zaman/retry/backoff_count")
-        stats.inc_value("zaman/retry/backoff_seconds", round(delay, 3))
+        # seconds, a float: inc_value is typed for counts
+        waited = stats.get_value("zaman/retry/backoff_seconds", 0)
+        stats.set_value("zaman/retry/backoff_seconds", round(waited + delay, 3))
         logger.debug("Retrying %s in %.1f s", request, delay)
         self.waiting[id(request)] = (request, call_later(delay, self._release, request))
         raise IgnoreRequest(f"retry waits {delay:.1f} s")
