@@ -98,6 +98,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return
         stats = self.crawler.stats
         stats.inc_value("zaman/retry/backoff_count")
-        stats.inc_value("zaman/retry/backoff_seconds", round(delay, 3))
+        # seconds, a float: inc_value is typed for counts
+        waited = stats.get_value("zaman/retry/backoff_seconds", 0)
+        stats.set_value("zaman/retry/backoff_seconds", round(waited + delay, 3))
         logger.debug("Backing off %.1f s before retrying %s", delay, retry)
         await sleep(delay)
