@@ -7,6 +7,7 @@ Redis, plus the in-flight bookkeeping that makes a killed worker lose nothing
   behind it was queued by another worker (or an earlier life of this one): it is counted
   (``zaman/distributed/seen_elsewhere``) and marked so that it is not a fetch reject
   (``zamanscraper.dropped``).
+- ``zaman/articles/requested`` counts the article requests this worker took from the queue.
 - :meth:`next_request` first hands out this worker's own unfinished requests (left by a killed
   run, or taken over from a dead worker), then pops the queue into the in-flight hash. A request
   leaves the hash once the engine has fully handled its answer: records written by the feed
@@ -135,7 +136,14 @@ class SharedScheduler:
             request.meta[FIELD] = field
             self.own.append(request)
 
+    def _mine(self, request, count: int) -> None:
+        """Keep ``zaman/articles/requested`` to the article requests this worker takes from the
+        queue (the monitors' denominator), not those its spider made for the shared queue."""
+        if request.meta.get("zaman_key") is not None:
+            self.stats.inc_value("zaman/articles/requested", count)
+
     def enqueue_request(self, request) -> bool:
+        self._mine(request, -1)
         if not request.dont_filter and self.df.request_seen(request):
             if not request.meta.get("redirect_urls"):
                 request.meta[SEEN_ELSEWHERE] = True
@@ -149,14 +157,16 @@ class SharedScheduler:
 
     def next_request(self):
         if self.own:
-            return self.own.popleft()
-        popped = self.inflight.pop(self.queue.key)
-        if popped is None:
-            return None
-        field, data = popped
-        request = self.queue._decode_request(data)
-        request.meta[FIELD] = field
-        self.stats.inc_value("scheduler/dequeued/redis")
+            request = self.own.popleft()
+        else:
+            popped = self.inflight.pop(self.queue.key)
+            if popped is None:
+                return None
+            field, data = popped
+            request = self.queue._decode_request(data)
+            request.meta[FIELD] = field
+            self.stats.inc_value("scheduler/dequeued/redis")
+        self._mine(request, 1)
         return request
 
     def finished(self, request) -> None:
