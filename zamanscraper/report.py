@@ -14,23 +14,28 @@ from datetime import datetime
 from html import escape
 
 from zamanscraper import charts
-from zamanscraper.items import FIELD_NAMES, LAYERS
 from zamanscraper.figures import field_coverage, percent, provenance_key
+from zamanscraper.items import FIELD_NAMES, LAYERS
 
 #: fields that come from the URL or the crawl, not the page: always there, not worth a row
 NOT_EXTRACTED = ("url", "article_id", "edition", "fetched_at", "extractor_version", "provenance")
-LAYER_COLORS = {"selector": "#4e79a7", "metadata": "#59a14f", "text": "#f28e2b", "fallback": "#e15759"}
+#: a colour per provenance layer (``items.LAYERS``, strongest first); layers added later get grey
+PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1", "#9c755f")
+LAYER_COLORS = {layer: PALETTE[i] if i < len(PALETTE) else "#999999" for i, layer in enumerate(LAYERS)}
 MONTH = re.compile(r"\d{4}-\d{2}")
 #: reject reasons listed
 TOP_REASONS = 15
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; line-height: 1.4; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 0.2em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td, th { padding: 0.2em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { padding: 0.6em 1em; border-radius: 4px; font-weight: bold; }
 .ok { background: #e3f4e1; color: #1d5e1a; } .failed { background: #fbe3e3; color: #8a1111; }
+.unknown { background: #fdf3d7; color: #6b4e00; }
 .low { color: #b00000; font-weight: bold; } .muted { color: #777; } ul.urls { margin: 0; padding-left: 1.2em; }
 """
 
@@ -57,7 +62,7 @@ def months_series(months: Counter) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] | set[int] = frozenset()) -> str:
     """An HTML table; cells are HTML already (escape before)."""
     def cells(tag, values):
         return "".join(f'<{tag}{" class=n" if i in numeric else ""}>{v}</{tag}>' for i, v in enumerate(values))
@@ -73,24 +78,35 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if isinstance(value, datetime) else "?"
 
 
-def verdict(failures: list[str]) -> str:
-    if not failures:
-        return '<p class="verdict ok">All monitors passed: the crawl looks healthy.</p>'
-    items = "".join(f"<li>{escape(f)}</li>" for f in failures)
-    return f'<div class="verdict failed">The crawl failed:<ul>{items}</ul></div>'
+def verdict(failures: list[str], stats: dict) -> str:
+    """The report's first box: the failure reasons, or how many monitor checks passed.
+
+    >>> verdict([], {"zaman/monitors/passed": 6})
+    '<p class="verdict ok">All monitors passed (6 checks): the crawl looks healthy.</p>'
+    >>> "did not run" in verdict([], {}), "&lt;b&gt;" in verdict(["<b>"], {})
+    (True, True)
+    """
+    if failures:
+        items = "".join(f"<li>{escape(f)}</li>" for f in failures)
+        return f'<div class="verdict failed">The crawl failed:<ul>{items}</ul></div>'
+    if "zaman/monitors/passed" not in stats:
+        return ('<p class="verdict unknown">No failure was recorded, but the monitors did not run '
+                "(is Spidermon disabled?).</p>")
+    checks = _n(stats, "zaman/monitors/passed")
+    return f'<p class="verdict ok">All monitors passed ({checks} checks): the crawl looks healthy.</p>'
 
 
-def counts_section(stats: dict, reasons: Counter) -> str:
-    by_stage = Counter()
-    for (stage, _), count in reasons.items():
-        by_stage[stage] += count
+def counts_section(stats: dict, stages: Counter) -> str:
     rows = [
         ("articles requested", _n(stats, "zaman/articles/requested")),
         ("pages received (all kinds)", _n(stats, "response_received_count")),
         ("records written", _n(stats, "item_scraped_count")),
         ("duplicates dropped", _n(stats, "zaman/items/duplicate")),
-        ("schema errors (validate rejects)", _n(stats, "zaman/items/rejected")),
-        ("parse rejects", _n(stats, "zaman/rejects/parse")),
+        ("rejects: fetch", stages.get("fetch", 0)),
+        ("rejects: parse (pages that are not articles)", stages.get("parse", 0)),
+        ("rejects: validate", stages.get("validate", 0)),
+        ("schema errors", _n(stats, "zaman/items/rejected")),
+        ("implausible records", _n(stats, "zaman/items/implausible")),
         ("failed requests", _n(stats, "zaman/requests/failed")),
         ("retries", _n(stats, "zaman/retry/backoff_count")),
     ]
@@ -166,12 +182,14 @@ def rejects_section(reasons: Counter, examples: dict) -> str:
     return "<h2>Top reject reasons</h2>" + _table(["stage", "reason", "count", "examples"], rows, {2}) + tail
 
 
-def render(stats: dict, *, months: Counter, reasons: Counter, examples: dict, failures: list[str],
+def render(stats: dict, *, months: Counter, stages: Counter, reasons: Counter, examples: dict, failures: list[str],
            settings) -> str:
     """The report page as HTML text."""
     thresholds = {k: float(v) for k, v in settings.getwithbase("ZAMAN_MIN_COVERAGE").items()}
     start, finish = stats.get("start_time"), stats.get("finish_time")
-    took = f" ({(finish - start).total_seconds():,.0f} s)" if isinstance(start, datetime) and isinstance(finish, datetime) else ""
+    took = ""
+    if isinstance(start, datetime) and isinstance(finish, datetime):
+        took = f" ({(finish - start).total_seconds():,.0f} s)"
     return "".join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         "<title>zamanscraper crawl report</title>",
@@ -179,8 +197,8 @@ def render(stats: dict, *, months: Counter, reasons: Counter, examples: dict, fa
         "<h1>zamanscraper crawl report</h1>",
         f'<p class="muted">{_when(start)} to {_when(finish)}{took}; finish reason: '
         f'{escape(str(stats.get("finish_reason", "?")))}</p>',
-        verdict(failures),
-        counts_section(stats, reasons),
+        verdict(failures, stats),
+        counts_section(stats, stages),
         coverage_section(stats, thresholds),
         provenance_section(stats),
         months_section(months),

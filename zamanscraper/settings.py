@@ -42,6 +42,8 @@ RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+    # sees a 3xx before RedirectMiddleware (600) does: redirects stay on the site or the mirror
+    "zamanscraper.middlewares.redirects.SiteRedirectMiddleware": 650,
     # after HttpCompressionMiddleware (590) has decoded the body, before retries (550)
     "zamanscraper.middlewares.warc.WarcWriterMiddleware": 585,
 }
@@ -50,11 +52,15 @@ ZAMAN_RETRY_BACKOFF_BASE = 2.0
 #: the longest wait before one retry, in seconds; also the cap on a server's Retry-After
 ZAMAN_RETRY_BACKOFF_MAX = 120.0
 # Failed requests reach the spider's errback (fetch rejects); no HTTPERROR_ALLOW_ALL.
+# The spider's errback logs each failure once (WARNING); Scrapy's "Gave up retrying" would repeat it.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # --- records -------------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "zamanscraper.pipelines.clean.CleanPipeline": 100,
     "zamanscraper.pipelines.validate.ValidatePipeline": 200,
+    # last net: a host-name headline or a body that is not prose is rejected (stage validate)
+    "zamanscraper.pipelines.plausible.PlausiblePipeline": 250,
     "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
 }
 EXTENSIONS = {
@@ -62,6 +68,8 @@ EXTENSIONS = {
     "zamanscraper.progress.Progress": 10,  # after CoreStats (finish_time)
     "zamanscraper.tally.Tally": 100,
     "zamanscraper.rejects.RejectsFile": 500,
+    # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent
+    "zamanscraper.dropped.DroppedRequests": 510,
     "zamanscraper.monitoring.Monitoring": 600,  # Spidermon, one-line log output
 }
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
@@ -71,6 +79,8 @@ FEED_EXPORT_FIELDS = list(FIELD_NAMES)
 FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
+#: a record whose body has fewer words in all is rejected as not an article (pipelines.plausible)
+ZAMAN_MIN_BODY_WORDS = 8
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
 ZAMAN_REJECTS_PATH = "rejects.jsonl"
 
@@ -115,6 +125,20 @@ ZAMAN_MAX_FAILED_PERCENT = 20.0
 #: finish reasons of a good crawl ("shutdown": stopped on purpose by Ctrl-C/SIGTERM); others
 #: (closespider_errorcount, cancelled, ...) fail the monitors
 ZAMAN_FINISH_REASONS = ["finished", "shutdown"]
+
+# --- distributed crawl on Redis (zamanscraper.distributed) ----------------------------------------
+# the add-on switches to the shared scrapy-redis scheduler when ZAMAN_REDIS_URL is set
+ADDONS = {"zamanscraper.distributed.addon.RedisCrawl": 0}
+#: redis://:PASSWORD@HOST:PORT/DB of the shared queue (or the environment variable of that name); None: one process
+ZAMAN_REDIS_URL = None
+#: name of the shared crawl (its Redis keys); None: a digest of the spider arguments, so identical commands share one
+ZAMAN_REDIS_CRAWL = None
+#: this worker's id; None: the host name and a digest of the working directory and the outputs
+ZAMAN_WORKER_ID = None
+#: seconds without a heartbeat after which a worker counts as dead and its unfinished requests are taken over
+ZAMAN_REDIS_WORKER_TIMEOUT = 30.0
+#: seconds a finished crawl's duplicate filter stays in Redis (a worker started late finds the crawl done)
+ZAMAN_REDIS_KEEP = 3600
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
