@@ -58,8 +58,16 @@ ITEM_PIPELINES = {
     "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
 }
 EXTENSIONS = {
+    "zamanscraper.output.OutputFiles": 400,
     "zamanscraper.rejects.RejectsFile": 500,
 }
+# local files (-o/-O): JSONL feeds go through zamanscraper.output's crash-safe archive
+FEED_STORAGES = {
+    "": "zamanscraper.feedstorage.ArchiveFeedStorage",
+    "file": "zamanscraper.feedstorage.ArchiveFeedStorage",
+}
+#: seconds between fsyncs of the JSONL output while writing (each record is written to the OS at once)
+ZAMAN_FSYNC_INTERVAL = 30.0
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
 # every field of items.Article, in its order, in every record and CSV column (missing: null)
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
@@ -75,6 +83,9 @@ ZAMAN_WARC_DIR = None
 ZAMAN_WARC_MAX_SIZE = 1_000_000_000
 #: first part of WARC file names: {prefix}-{UTC time}-{serial}-{pid}.warc.gz
 ZAMAN_WARC_PREFIX = "zaman"
+
+# fingerprints per run, not in JOBDIR/requests.seen, which a kill -9 leaves wrong (zamanscraper.dupefilter)
+DUPEFILTER_CLASS = "zamanscraper.dupefilter.RunDupeFilter"
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
