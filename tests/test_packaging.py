@@ -73,3 +73,4 @@ def test_demo_from_an_empty_directory(installed, tmp_path):
     assert f"items:   {len(records)}" in result.stdout
     assert {r["edition"] for r in records} == {"en", "ar"}
     assert all(list(r) == list(FIELD_NAMES) for r in records)  # the schema loaded: validated
+    assert "All monitors passed" in (tmp_path / "demo-output" / "report.html").read_text(encoding="utf-8")

@@ -12,9 +12,14 @@
 ``schema [--check | --update]``
     print the record's JSON Schema generated from ``items.Article``; ``--check`` exits 1 when
     the checked-in ``zamanscraper/schemas/article.schema.json`` differs, ``--update`` rewrites it.
+``stats ARTICLES.jsonl [--json]``
+    counts by month, edition, category and source tag; field coverage; provenance mix per field.
+``export ARTICLES.jsonl OUT.parquet``
+    the records as Parquet with real types (pyarrow: ``pip install 'zamanscraper[analysis]'``).
 ``demo [--out DIR]``
     serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
-    ``DIR/articles.jsonl`` and ``DIR/rejects.jsonl`` (default ``demo-output/``); prints a summary.
+    ``DIR/articles.jsonl``, ``DIR/rejects.jsonl`` and the crawl report ``DIR/report.html``
+    (default ``demo-output/``); prints a summary.
 """
 
 from __future__ import annotations
@@ -127,13 +132,13 @@ def cmd_demo(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     articles, rejects = out / "articles.jsonl", out / "rejects.jsonl"
     rejects.unlink(missing_ok=True)  # the rejects file is appended to: start clean
-    log = out / "crawl.log"
+    log, report = out / "crawl.log", out / "report.html"
     with mirror.serve(Path(args.root)) as base:
         command = [
             sys.executable, "-m", "scrapy", "crawl", "zaman",
             "-a", f"mirror={base}", "-a", "edition=both",
             "-O", str(articles), "-s", f"ZAMAN_REJECTS_PATH={rejects}",
-            "-s", f"LOG_FILE={log}",
+            "-s", f"ZAMAN_REPORT_PATH={report}", "-s", f"LOG_FILE={log}",
         ]
         # the crawl imports this very package, from any working directory
         path = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), os.environ.get("PYTHONPATH")]))
@@ -144,6 +149,7 @@ def cmd_demo(args) -> int:
     print(f"items:   {count_lines(articles)}")
     print(f"rejects: {count_lines(rejects)}")
     print(f"output:  {articles} (log: {log})")
+    print(f"report:  {report}")
     return 0
 
 
@@ -161,6 +167,43 @@ def cmd_schema(args) -> int:
             return 1
     else:
         print(text, end="")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from zamanscraper.dataset import DatasetError, read_jsonl
+    from zamanscraper.summary import format_summary, summarize
+
+    try:
+        summary = summarize(read_jsonl(args.articles))
+    except DatasetError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(summary))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from zamanscraper.dataset import DatasetError, read_jsonl
+
+    try:
+        from zamanscraper.parquet import write_parquet
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise CliError("needs pyarrow: pip install 'zamanscraper[analysis]'") from None
+    if not str(args.out).endswith(".parquet"):
+        raise CliError(f"{args.out}: the output must be a .parquet file")
+    try:
+        rows = write_parquet(read_jsonl(args.articles), args.out)
+    except DatasetError as error:
+        raise CliError(str(error)) from None
+    except (ValueError, TypeError) as error:  # a value that does not fit its column's type
+        raise CliError(f"{args.articles}: {error}") from None
+    except OSError as error:
+        raise CliError(f"{args.out}: {error.strerror or error}") from None
+    print(f"wrote {rows} rows to {args.out}")
     return 0
 
 
@@ -193,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 if the checked-in file differs")
     mode.add_argument("--update", action="store_true", help="rewrite the checked-in schema file")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("stats", help="counts, field coverage and provenance mix of a JSONL output")
+    p.add_argument("articles", help="the crawl's JSONL output")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="write a JSONL output as Parquet with real types")
+    p.add_argument("articles", help="the crawl's JSONL output")
+    p.add_argument("out", help="the Parquet file to write")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="crawl the bundled offline mirror into JSONL")
     p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")

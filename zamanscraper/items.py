@@ -109,7 +109,8 @@ class Article:
         enum=[*EDITIONS, None],
     ))
     fetched_at: str | None = field(default=None, metadata=meaning(
-        "When the page was fetched: ISO 8601 UTC to the second, with Z.", pattern=UTC_INSTANT,
+        "When the page was fetched: ISO 8601 UTC to the second, with Z.",
+        format="date-time", pattern=UTC_INSTANT,
     ))
     extractor_version: str | None = field(default=None, metadata=meaning(
         "Which extraction code made the record: package version + hash of the extraction code, "

@@ -27,6 +27,22 @@ from zamanscraper.pipelines.dedupe import DuplicateItem
 logger = logging.getLogger(__name__)
 
 
+def dropped_reject(item, exception) -> tuple[str | None, str, list[str], dict] | None:
+    """``(url, stage, reasons, record)`` of a dropped item, None for a duplicate (not a reject).
+
+    >>> from zamanscraper.pipelines.validate import InvalidItem
+    >>> dropped_reject({"url": "u", "headline": None}, InvalidItem(["missing headline"]))
+    ('u', 'validate', ['missing headline'], {'url': 'u', 'headline': None})
+    >>> dropped_reject({"url": "u"}, DuplicateItem("duplicate")) is None
+    True
+    """
+    if isinstance(exception, DuplicateItem):
+        return None
+    record = ItemAdapter(item).asdict()
+    reasons = getattr(exception, "reasons", None) or [str(exception)]
+    return record.get("url"), getattr(exception, "stage", "validate"), list(reasons), record
+
+
 class RejectsFile:
     def __init__(self, path: str | Path, stats=None):
         self.path = Path(path)
@@ -76,12 +92,9 @@ class RejectsFile:
     # --- signal handlers -------------------------------------------------------------------
 
     def item_dropped(self, item, response=None, exception=None, spider=None):
-        if isinstance(exception, DuplicateItem):
-            return
-        record = ItemAdapter(item).asdict()
-        reasons = getattr(exception, "reasons", None) or [str(exception)]
-        stage = getattr(exception, "stage", "validate")
-        self.write(record.get("url"), stage, reasons, record)
+        reject = dropped_reject(item, exception)
+        if reject is not None:
+            self.write(*reject)
 
     def page_rejected(self, url, reasons, item=None, spider=None, stage="parse"):
         self.write(url, stage, reasons, item)

@@ -58,8 +58,12 @@ ITEM_PIPELINES = {
     "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
 }
 EXTENSIONS = {
-    "zamanscraper.output.OutputFiles": 400,
+    "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
+    "zamanscraper.progress.Progress": 10,  # after CoreStats (finish_time)
+    "zamanscraper.tally.Tally": 100,
+    "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
     "zamanscraper.rejects.RejectsFile": 500,
+    "zamanscraper.monitoring.Monitoring": 600,  # Spidermon, one-line log output
 }
 # local files (-o/-O): JSONL feeds go through zamanscraper.output's crash-safe archive
 FEED_STORAGES = {
@@ -71,6 +75,8 @@ ZAMAN_FSYNC_INTERVAL = 30.0
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
 # every field of items.Article, in its order, in every record and CSV column (missing: null)
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
+# CSV that round-trips: list and dict fields as JSON in their cells (zamanscraper.exporters)
+FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
@@ -83,6 +89,40 @@ ZAMAN_WARC_DIR = None
 ZAMAN_WARC_MAX_SIZE = 1_000_000_000
 #: first part of WARC file names: {prefix}-{UTC time}-{serial}-{pid}.warc.gz
 ZAMAN_WARC_PREFIX = "zaman"
+
+# --- progress, monitors, report (zamanscraper.progress, .monitors, .tally, .report) ----------
+#: seconds between two progress lines (pages/min, items, rejects, failures, queue); 0 disables
+ZAMAN_PROGRESS_INTERVAL = 60.0
+#: self-contained HTML crawl report written at the end of the crawl; "" disables it
+ZAMAN_REPORT_PATH = ""
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["zamanscraper.monitors.CloseMonitors"]
+SPIDERMON_ADD_FIELD_COVERAGE = True  # spidermon_field_coverage/... stats for the monitors
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # null is no value (Spidermon counts it by default)
+SPIDERMON_FIELD_COVERAGE_SKIP_FALSY = False  # a comments_count of 0 is a value; "" [] {} are skipped anyway
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # provenance entries are counted by the tally instead
+#: minimum share (percent) of records with a value, per field; defaults (override one field with
+#: -s 'ZAMAN_MIN_COVERAGE={"published_at": 50}', merged over these)
+ZAMAN_MIN_COVERAGE_BASE = {
+    "headline": 100,
+    "body_paragraphs": 100,
+    "published_at": 80,
+    "source_tag": 10,  # low: many real pages name no source
+    "keywords": 10,  # low: many real pages carry no keywords
+}
+#: per-field overrides of ZAMAN_MIN_COVERAGE_BASE (percent)
+ZAMAN_MIN_COVERAGE = {}
+#: maximum share (percent) of records whose headline or body came from the generic fallback layer
+ZAMAN_MAX_FALLBACK_PERCENT = 20.0
+#: maximum share (percent) of extracted records that fail validation (stat zaman/items/rejected)
+ZAMAN_MAX_INVALID_PERCENT = 10.0
+#: maximum share (percent) of article pages that end as parse/validate rejects
+ZAMAN_MAX_REJECT_PERCENT = 20.0
+#: maximum failed requests (after retries; 404/410 aside) as a percentage of the articles requested
+ZAMAN_MAX_FAILED_PERCENT = 20.0
+#: finish reasons of a good crawl ("shutdown": stopped on purpose by Ctrl-C/SIGTERM); others
+#: (closespider_errorcount, cancelled, ...) fail the monitors
+ZAMAN_FINISH_REASONS = ["finished", "shutdown"]
 
 # fingerprints per run, not in JOBDIR/requests.seen, which a kill -9 leaves wrong (zamanscraper.dupefilter)
 DUPEFILTER_CLASS = "zamanscraper.dupefilter.RunDupeFilter"

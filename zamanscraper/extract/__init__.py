@@ -76,6 +76,14 @@ def extract_article(html: bytes | str, url: str, *, timezone: str | None = None)
 
 def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     sel = _selector_layer(doc)
+    cache: list = []
+
+    def generic() -> list:
+        """The generic layer's lines, computed once and only if asked for."""
+        if not cache:
+            cache.append(fallback.main_lines(doc))
+        return cache[0]
+
     meta = metadata.extract(doc)
     visible = {line.text for line in doc.lines if line.text}
 
@@ -86,7 +94,8 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
                 return value
         return [] if name in LIST_FIELDS else None
 
-    found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")])
+    found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")],
+                         page_titles=_page_titles(doc), h1s=_h1s(doc), prose_lines=generic)
     # a stronger layer's headline must agree with one the page prints twice, and metadata's
     # must at least be visible: site names, decoy <h1>s and rewritten og:titles are noted, not used
     sel_headline, meta_headline = sel.get("headline"), meta.get("headline")
@@ -101,7 +110,7 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     headline = pick("headline", ("selector", sel_headline), ("metadata", meta_headline),
                     ("text", found.headline), ("metadata", meta.get("headline")))
 
-    body, body_layer = _body(doc, sel, found, headline)
+    body, body_layer = _body(doc, sel, found, headline, generic)
     published_raw = pick("published_raw", ("text", found.published_raw), ("selector", sel.get("time_text")),
                          ("metadata", meta.get("published")))
     published_at, at_layer = _published_at(published_raw, meta.get("published"), timezone)
@@ -172,21 +181,41 @@ def _selector_layer(doc) -> dict:
     return out
 
 
-def _body(doc, sel, found, headline):
-    """The body and the layer that delimited it."""
+def _body(doc, sel, found, headline, generic):
+    """The body and the layer that delimited it: the page's articleBody container, the region
+    placed by corroborated site anchors, else the generic layer."""
     container = sel.get("body_container")
     if container is not None:
         lines = doc.lines_in(container)
         dates = [i for i, line in enumerate(lines) if anchors.date_line(line)]
         start = dates[0] + 1 if dates else 0
-        built = body_mod.build(lines[start:anchors.body_end(lines, start, headline)], headline=headline)
+        region = [line for line in lines[start:anchors.body_end(lines, start, headline)] if fallback.kept(line)]
+        built = body_mod.build(region, headline=headline, generic=True)
         if built.paragraphs:
             return built, "selector"
-    if found.body_start is not None:
+    if found.body_start is not None and found.site_region:
         built = body_mod.build(doc.lines[found.body_start:found.body_end], headline=headline)
         if built.paragraphs or found.date_index is not None:
             return built, "text"
-    return body_mod.build(fallback.main_lines(doc), headline=headline), "fallback"
+    return body_mod.build(generic(), headline=headline, generic=True), "fallback"
+
+
+def _page_titles(doc) -> list[str]:
+    """``<title>`` (whole, and its parts around a site-name separator); the ``<h1>``s are
+    added by the caller where a weaker witness will do."""
+    out = []
+    for el in S.TITLE_XPATH(doc.root)[:1]:
+        title = clean_text(text_of(el))
+        if title:
+            out.append(title)
+            parts = [p for part in S.TITLE_SEPARATOR.split(title) if (p := clean_text(part))]
+            if len(parts) > 1:
+                out.append(max(parts, key=len))  # the headline, not the site name
+    return out
+
+
+def _h1s(doc) -> list[str]:
+    return [t for el in S.H1_XPATH(doc.root) if (t := clean_text(text_of(el)))] if doc.has("<h1") else []
 
 
 def _published_at(raw: str | None, meta_raw: str | None, timezone: str | None) -> tuple[str | None, str | None]:

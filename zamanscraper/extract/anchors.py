@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import selectors as S
 from .dates import looks_like_date
-from .document import Document, Line, text_of
+from .document import SKIP_TAGS, Document, Line, is_hidden, text_of
 from ..processors import ascii_digits, clean_text
 
 #: how far (in text lines) the doubled headline may sit from the date line
@@ -19,6 +19,10 @@ HEADLINE_WINDOW = 4
 #: a headline is at most this long
 MAX_HEADLINE = 300
 HEADINGS = frozenset(("h1", "h2", "h3"))
+#: a doubled line the page's titles do not confirm needs this many words to be a headline
+MIN_HEADLINE_WORDS = 4
+#: a line of article prose after a doubled headline is at least this long
+MIN_PROSE_LINE = 25
 
 
 @dataclass
@@ -38,23 +42,58 @@ class Anchors:
     ticker_lines: set[int] = field(default_factory=set)
     keywords: list[str] = field(default_factory=list)
     comments_count: int | None = None
+    #: the body region was placed by corroborated site anchors (else the generic layer decides)
+    site_region: bool = False
 
 
-def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
+def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str] = (),
+         h1s: list[str] = (), prose_lines=None) -> Anchors:
+    """Place the site's anchors; each one only with independent evidence for it.
+
+    Rules (a site anchor is never trusted alone):
+
+    - date line (``{category} | {date}``): used only next to a headline that the page prints
+      twice around it, or one that agrees with the page's titles (``<title>``, og:title,
+      JSON-LD or selector headline) or an ``<h1>``. An uncorroborated date line places nothing.
+    - doubled headline without a date line (two identical lines in a row): used only when it
+      agrees with the page's titles (not merely an ``<h1>``), or when the generic layer's
+      article text (``prose_lines()``) starts right after it ("Advertisement", "Search",
+      "Next Post", an author's name repeated are not headlines).
+    - body region after the headline: ``site_region`` is True only when the headline was
+      placed by the date line, or by a doubled headline followed by article prose or by more
+      of the site's reading order (ticker, ``Keywords:``, ``Comments (N)``); otherwise the
+      generic layer decides the body.
+    """
     lines = doc.lines
     found = Anchors()
+    titles = [t for t in (*headline_hints, *page_titles) if t]
     found.ticker, found.ticker_lines = ticker(doc)
     dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
     date_index = _best_date_line(lines, dates)
     if date_index is not None:
-        found.date_index = date_index
-        category, printed = date_line(lines[date_index])
-        found.category = clean_text(category)
-        found.published_raw = clean_text(printed)
-        found.headline, found.body_start, found.headline_strong = _headline_around(lines, date_index, found.ticker_lines)
-    if found.headline is None and date_index is None:
-        found.headline, found.body_start = _doubled_headline(lines, found.ticker_lines)
-        found.headline_strong = found.headline is not None
+        headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
+        witnesses = [*titles, *h1s]
+        if headline and (strong or agrees(headline, witnesses)):
+            found.date_index = date_index
+            category, printed = date_line(lines[date_index])
+            found.category = clean_text(category)
+            found.published_raw = clean_text(printed)
+            found.headline, found.body_start, found.headline_strong = headline, body_start, strong
+            found.site_region = True
+        else:
+            date_index = None
+    doubled = prose_follows = False
+    if found.headline is None:
+        headline, body_start = _doubled_headline(lines, found.ticker_lines)
+        if headline is not None:
+            # a short repeated line ("Advertisement", "Next Post", a name) is no headline
+            prose_follows = len(headline.split()) >= MIN_HEADLINE_WORDS and _prose_starts_at(
+                lines, body_start, prose_lines)
+            # a page whose title names more than the site must agree with it
+            titled = [t for t in titles if not S.SITE_NAME.match(t)]
+            if agrees(headline, titled) or (prose_follows and not titled):
+                found.headline, found.body_start, found.headline_strong = headline, body_start, True
+                doubled = True
     if found.headline is None:
         found.headline, found.body_start = _headline_from_hints(lines, headline_hints, date_index)
     if found.body_start is not None:
@@ -62,7 +101,36 @@ def find(doc: Document, *, headline_hints: list[str] = ()) -> Anchors:
         tail = range(found.body_end, len(lines))
         found.keywords = keywords(lines, tail)
         found.comments_count = comments_count(lines, tail)
+    if doubled:
+        # without a date line, the region after a doubled headline is the site's body only
+        # when more of the site's reading order follows or precedes it
+        found.site_region = bool(prose_follows or found.ticker or found.keywords or found.comments_count is not None)
     return found
+
+
+def _prose_starts_at(lines: list[Line], start: int, prose_lines) -> bool:
+    """Article prose of the generic layer (``prose_lines()``) follows line ``start`` within a
+    few lines (a lead tag or an image may stand between)."""
+    generic = {id(line) for line in prose_lines()} if prose_lines is not None else set()
+    end = min(start + HEADLINE_WINDOW + 2, len(lines))
+    return any(id(lines[j]) in generic and len(lines[j].text) >= MIN_PROSE_LINE for j in range(start, end))
+
+
+def agrees(headline: str, titles) -> bool:
+    """The headline is one of the page's titles, or a long enough part of one
+    (``<title>`` adds the site name).
+
+    >>> agrees("Russia to broker new deal", ["Russia to broker new deal - Zaman Al Wasl"])
+    True
+    >>> agrees("Advertisement", ["Russia to broker new deal"]), agrees("Search", ["Search results"])
+    (False, False)
+    """
+    want = headline.casefold()
+    for title in titles:
+        have = " ".join(title.split()).casefold()
+        if have == want or (len(want) >= 20 and want in have):
+            return True
+    return False
 
 
 # --- date line and headline ----------------------------------------------------------------
@@ -82,7 +150,9 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
         return None
     left, right = (m["category"] or "").strip(), m["date"].strip()
     for category, date in ((left, right), (right, left)):
-        if date and looks_like_date(date) and not S.SENTENCE_END.search(category) and len(category) <= 60:
+        if (date and looks_like_date(date) and not S.SENTENCE_END.search(category) and len(category) <= 60
+                and not (category and (looks_like_date(category) or S.BYLINE_CATEGORY.match(category)))):
+            # "29 Nov 2018 | 20 Jan 2019" is a range; "November 12, 2018 | BY: Beachbody" a byline
             return (category.strip(" -–—:") or None), date
     return None
 
@@ -200,14 +270,15 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
         if not (top or bottom):
             continue
-        raw = line.raw.strip()
+        raw = line.shown.strip()
         if top:
             rest = S.TICKER_LABEL.sub("", raw.lstrip(), count=1)
             following = range(i + 1, min(i + 40, len(lines)))
         else:
             rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
             following = range(i - 1, max(i - 40, -1), -1)
-        items = _split_items(line, rest, weak=True)
+        # a label alone on its line (even split over inline tags) leaves nothing to split
+        items = _split_items(line, rest, weak=True) if clean_text(rest) else []
         if not items and clean_text(rest):
             items = [clean_text(rest)]
         used = {i}
@@ -231,7 +302,8 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
             return pieces
     element = line.element
     if element is not None and len(element):
-        children = [clean_text(text_of(c)) for c in element if isinstance(c.tag, str)]
+        children = [clean_text(text_of(c)) for c in element
+                    if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
         children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
@@ -255,7 +327,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         here = line.element.getparent() if line.element is not None else None
         if run and here is not parent:
             break
-        inner = _split_items(line, line.raw, weak=False)
+        inner = _split_items(line, line.shown, weak=False)
         if len(inner) >= 2:
             return (inner, {j}) if not run else (_texts_of(lines, run, indexes), set(run))
         if len(text) > MAX_HEADLINE:
@@ -263,7 +335,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         run.append(j)
         parent = here
     if len(run) == 1:
-        inner = _split_items(lines[run[0]], lines[run[0]].raw, weak=True)
+        inner = _split_items(lines[run[0]], lines[run[0]].shown, weak=True)
         if len(inner) >= 2:
             return inner, set(run)
     return _texts_of(lines, run, indexes), set(run)
@@ -293,7 +365,7 @@ def keywords(lines: list[Line], indexes) -> list[str]:
         links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
-        rest = S.KEYWORDS_LABEL.sub("", line.raw.strip(), count=1)
+        rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)
         pieces = [p for piece in S.KEYWORD_SPLIT.split(rest) if (p := clean_text(piece))]
         if len(pieces) == 1 and " " in pieces[0]:
             pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text

@@ -27,9 +27,13 @@ class Body:
     signoff: str | None = None
 
 
-def build(lines: list[Line], *, headline: str | None = None) -> Body:
+def build(lines: list[Line], *, headline: str | None = None, generic: bool = False) -> Body:
+    """``generic``: the lines come from the generic layer, which already left out what is not
+    text; short lines there are subheads and list items of the article, kept."""
     body = Body()
-    paragraphs = _drop_repeats(_drop_titles(_paragraphs(lines, headline, body.images)))
+    pieces = _paragraphs(lines, headline, body.images)
+    joined = [" ".join(p) for p in pieces] if generic else _drop_titles(pieces)
+    paragraphs = _drop_repeats(joined)
     _split_lead(paragraphs, body)
     _split_tail(paragraphs, body)
     if body.source_tag is None and body.signoff:

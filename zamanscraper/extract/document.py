@@ -33,6 +33,8 @@ SKIP_TAGS = frozenset(
     "head script style noscript template iframe object embed svg canvas select option "
     "textarea input button map audio video source track".split()
 )
+#: a form holding this many paragraphs wraps the page, it is not a comment or search box
+FORM_PAGE_PARAGRAPHS = 5
 #: elements that show an image (AMP pages use <amp-img>)
 IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: ancestors worth knowing for a line
@@ -50,6 +52,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
 _HAS_TAG = re.compile(r"<[A-Za-z!/]")
+#: inline styles that hide an element from every reader
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
+#: source whitespace a browser shows as one space (not NBSP, which it shows as it is)
+_SOURCE_SPACE = re.compile(r"[ \t\n\r\f]+")
 #: an XHTML page's ``<?xml … encoding=…?>``: lxml refuses it on already-decoded text
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -67,6 +73,14 @@ class Line:
     #: image source for an image marker line (text is "")
     img: str | None = None
     element: object = None
+    #: the block element whose text this is (the nearest block ancestor of the text)
+    block: object = None
+
+    @property
+    def shown(self) -> str:
+        """``raw`` as a reader sees its spacing: source line breaks and indentation are one
+        space (NBSPs and, inside ``<pre>``, all whitespace are kept). Split this, never ``raw``."""
+        return self.raw if "pre" in self.marks else _SOURCE_SPACE.sub(" ", self.raw)
 
     @property
     def link_share(self) -> float:
@@ -170,9 +184,42 @@ def _parse_tree(text: str):
     return root
 
 
+def is_hidden(element) -> bool:
+    """The element is never shown: a ``hidden`` attribute or an inline ``display:none`` /
+    ``visibility:hidden`` (a class-based rule in a stylesheet is not seen here).
+
+    >>> from lxml import etree
+    >>> [is_hidden(etree.fromstring(x)) for x in ('<p hidden="">x</p>', '<p style="color:red; DISPLAY: none !important">x</p>',
+    ...                                            '<p style="visibility:hidden">x</p>', '<p style="display:block">x</p>')]
+    [True, True, True, False]
+    """
+    attrib = element.attrib
+    if "hidden" in attrib:
+        return True
+    style = attrib.get("style")
+    if not style:
+        return False
+    style = style.lower()
+    return ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
+
+
 def text_of(element) -> str:
-    """All text inside an element (what lxml.html's text_content() gives)."""
-    return "".join(element.itertext())
+    """The text a reader sees inside an element: no script, style, template or comment
+    text, nothing hidden.
+
+    >>> from lxml import etree
+    >>> text_of(etree.fromstring('<a>Sy<script>var x;</script>ria<!-- c --><b hidden="">X</b></a>'))
+    'Syria'
+    """
+    if not len(element):
+        return element.text or ""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS and not is_hidden(child):
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 class _Builder:
@@ -184,13 +231,13 @@ class _Builder:
         self.links: list[tuple[str, str]] = []
         self.brs = 0  # <br>s seen since the last line was ended by a block boundary
 
-    def end_line(self, marks: frozenset[str], element, *, by_br: bool = False) -> None:
+    def end_line(self, marks: frozenset[str], element, block, *, by_br: bool = False) -> None:
         emitted = False
         if self.parts:
             raw = "".join(self.parts)
             text = collapse_whitespace(raw)
             if text:
-                self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element))
+                self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element, block))
                 emitted = True
             self.parts, self.links = [], []
         if by_br:
@@ -205,36 +252,38 @@ def linearize(root) -> list[Line]:
     marks_stack: list[frozenset[str]] = [frozenset()]
     push, pop = marks_stack.append, marks_stack.pop
     link_starts: list[int] = []
-    skip, block, mark, images = SKIP_TAGS, BLOCK_TAGS, MARK_TAGS, IMAGE_TAGS
+    skip, block, mark, images, hidden = SKIP_TAGS, BLOCK_TAGS, MARK_TAGS, IMAGE_TAGS, is_hidden
+    blocks = [root]  # the open block elements, innermost last
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if tag in skip or not isinstance(tag, str):
+            if tag in skip or not isinstance(tag, str) or (el.attrib and hidden(el)):
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue
             parent_marks = marks_stack[-1]
-            marks = parent_marks | {tag} if tag in mark else parent_marks
+            marks = parent_marks | {tag} if tag in mark and not (tag == "form" and _holds_page(el)) else parent_marks
             push(marks)
             if tag in block:
                 if out.parts:
-                    out.end_line(parent_marks, el)
+                    out.end_line(parent_marks, el, blocks[-1])
                 else:
                     out.brs = 0  # what end_line does when there is no text
+                blocks.append(el)
             elif tag == "br":
-                out.end_line(marks, el, by_br=True)
+                out.end_line(marks, el, blocks[-1], by_br=True)
             elif tag in images:
-                out.end_line(marks, el)
+                out.end_line(marks, el, blocks[-1])
                 src = el.get("src") or el.get("data-src")
                 if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(el, src):
-                    out.lines.append(Line("", "", [], marks, False, src, el))
+                    out.lines.append(Line("", "", [], marks, False, src, el, blocks[-1]))
             elif tag == "a":
                 link_starts.append(len(out.parts))
             text = el.text
             if text:
                 if "pre" in marks and "\n" in text:
-                    _add_pre(out, text, marks, el)
+                    _add_pre(out, text, marks, el, blocks[-1])
                 else:
                     out.parts.append(text)
         else:  # end
@@ -246,25 +295,32 @@ def linearize(root) -> list[Line]:
                         out.links.append((link_text, el.get("href") or ""))
             elif tag in block:
                 if out.parts:
-                    out.end_line(marks, el)
+                    out.end_line(marks, el, el)
                 else:
                     out.brs = 0
+                if blocks[-1] is el:
+                    blocks.pop()
             tail = el.tail
             if tail:
                 if "pre" in marks_stack[-1] and "\n" in tail:
-                    _add_pre(out, tail, marks_stack[-1], el)
+                    _add_pre(out, tail, marks_stack[-1], el, blocks[-1])
                 else:
                     out.parts.append(tail)
-    out.end_line(frozenset(), root)
+    out.end_line(frozenset(), root, root)
     return out.lines
 
 
-def _add_pre(out: _Builder, text: str, marks, el) -> None:
+def _holds_page(form) -> bool:
+    """A form that wraps the page's text (ASP.NET wraps every page in one) is no furniture."""
+    return len(form.findall(".//p")) >= FORM_PAGE_PARAGRAPHS
+
+
+def _add_pre(out: _Builder, text: str, marks, el, block) -> None:
     """Preformatted text: every newline ends a line, like a <br>."""
     first, *rest = text.split("\n")
     out.parts.append(first)
     for piece in rest:
-        out.end_line(marks, el, by_br=True)
+        out.end_line(marks, el, block, by_br=True)
         out.parts.append(piece)
 
 

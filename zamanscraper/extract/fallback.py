@@ -1,8 +1,16 @@
-"""The fallback layer: a generic main-text finder for pages where no anchor was found.
+"""The generic layer: the article's main text on a page whose site anchors say nothing.
 
-Scores every element by the prose it directly holds (lines that end a sentence, are not links
-and are long enough) and returns the lines of the best one. Used only when neither the date
-line nor a headline could be placed: a page that has them but no body has no body.
+Works on the document's visible lines, so it costs one pass over them (no second parse):
+
+1. Every prose line (long enough, mostly not link text) scores its block's container and,
+   decaying, the ancestors above it; a score is the line's length in hundreds of characters
+   plus its commas, as readability does.
+2. The best container is the one with the highest score, discounted by its link density
+   (the share of its visible text that is link text).
+3. Its siblings join when they hold enough prose of their own (stories split over sibling
+   containers), and so do its ancestors' prose lines when the story was split one level up.
+4. Inside the chosen containers, lines that are page furniture are left out: link lists,
+   navigation, forms that do not hold the text, footers, share rows, the comment box.
 """
 
 from __future__ import annotations
@@ -11,28 +19,175 @@ from . import selectors as S
 from .document import Document, Line
 
 #: a line shorter than this is not evidence of prose
-MIN_PROSE = 40
+MIN_PROSE = 25
+#: score kept at each step up from the line's container (readability's decay)
+DECAY = (1.0, 0.5, 1 / 6, 1 / 9, 1 / 12)
+#: blocks whose text scores their parent (a paragraph is evidence about its container)
+PARAGRAPH_TAGS = frozenset("p pre blockquote li dd dt td th h1 h2 h3 h4 h5 h6 figcaption font span".split())
+#: a sibling joins when its score is at least this share of the best
+SIBLING_SHARE = 0.2
+#: a container with less than this prose score holds no article
+MIN_SCORE = 3.0
+#: how many levels above the best container siblings are looked for
+CLIMB_STEPS = 4
+#: how many levels up a block's containers are checked for furniture names
+FURNITURE_LEVELS = 4
+#: how many levels a line's prose is counted up
+PROSE_LEVELS = 10
+#: marks of lines that are furniture wherever they stand
+FURNITURE = frozenset(("nav", "footer", "aside"))
 
 
 def main_lines(doc: Document) -> list[Line]:
+    lines = doc.lines
     scores: dict = {}
-    for line in doc.lines:
-        if _is_prose(line) and line.element is not None:
-            parent = line.element.getparent() if line.element.tag in ("p", "br", "font", "span") else line.element
-            if parent is not None:
-                scores[parent] = scores.get(parent, 0) + len(line.text)
+    chars: dict = {}
+    link_chars: dict = {}
+    prose_chars: dict = {}
+    furniture: dict = {}  # element -> whether its class/id names page furniture
+    per_block: dict = {}
+    for line in lines:
+        if line.text and line.block is not None:
+            per_block[line.block] = per_block.get(line.block, 0) + 1
+    prose_ids = _prose_lines(lines)
+    for line in lines:
+        text = line.text
+        block = line.block
+        if not text or block is None:
+            continue
+        n = len(text)
+        linked = n * line.link_share
+        # a paragraph (or a block holding one line, such as <div class="paragraph">) is
+        # evidence about its container
+        node = block.getparent() if block.tag in PARAGRAPH_TAGS or per_block[block] == 1 else block
+        prose = id(line) in prose_ids
+        # list items are evidence of lists (link lists, news boxes), not of an article's body
+        score = 0.0 if "li" in line.marks else 1 + text.count(",") + text.count("،") + text.count("、") + min(n / 100, 3) if prose else 0.0
+        if score and _in_furniture(block, furniture):
+            prose, score = False, 0.0
+        level = 0
+        while node is not None and level < PROSE_LEVELS:
+            chars[node] = chars.get(node, 0) + n
+            link_chars[node] = link_chars.get(node, 0) + linked
+            if score:
+                prose_chars[node] = prose_chars.get(node, 0) + n
+                if level < len(DECAY):
+                    scores[node] = scores.get(node, 0.0) + score * DECAY[level]
+            node = node.getparent()
+            level += 1
     if not scores:
         return []
-    best = max(scores, key=scores.get)
-    if scores[best] < 2 * MIN_PROSE:
+
+    def final(node) -> float:
+        return scores[node] * (1 - link_chars[node] / chars[node]) if chars.get(node) else 0.0
+
+    best = max(scores, key=final)
+    top = final(best)
+    if top < MIN_SCORE:
         return []
-    return [line for line in doc.lines_in(best) if line.img is not None or _is_prose(line) or line.soft]
+    # siblings holding prose join, at the container's level and above it through wrappers
+    # that hold no other prose (a story split over columns, cards or paragraph groups)
+    chosen = {best}
+    node = best
+    for _ in range(CLIMB_STEPS):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        for sibling in parent:
+            if sibling is not node and sibling in scores and (
+                    final(sibling) >= SIBLING_SHARE * top):
+                chosen.add(sibling)
+        if prose_chars.get(parent, 0) > prose_chars.get(node, 0):
+            break
+        node = parent
+    def near_prose(line) -> bool:
+        """Prose, or a short line (subhead, list item, dateline) standing among prose: its
+        block or its block's parent holds prose. Widgets inside the container (galleries,
+        share boxes) hold none."""
+        block = line.block
+        if id(line) in prose_ids or block in prose_chars:
+            return True
+        parent = block.getparent()
+        return parent in prose_chars or (parent is not None and parent.getparent() in prose_chars)
+
+    return [line for line in lines
+            if _inside(line, chosen) and kept(line) and (line.img is not None or near_prose(line))]
 
 
-def _is_prose(line: Line) -> bool:
-    return (
-        len(line.text) >= MIN_PROSE
-        and line.link_share < 0.5
-        and bool(S.SENTENCE_END.search(line.text))
-        and not S.END_LINES.match(line.text)
-    )
+def _in_furniture(block, cache: dict) -> bool:
+    """The block sits in a container whose class or id names furniture (cookie notices,
+    newsletter boxes, related links, share rows, comments)."""
+    seen = []
+    node = block
+    result = False
+    for _ in range(FURNITURE_LEVELS):
+        if node is None or node.tag == "body":
+            break
+        known = cache.get(node)
+        if known is not None:
+            result = known
+            break
+        seen.append(node)
+        names = (node.get("class") or "") + " " + (node.get("id") or "")
+        if names != " " and S.FURNITURE_NAMES.search(names):
+            result = True
+            break
+        node = node.getparent()
+    for node in seen:
+        cache[node] = result
+    return result
+
+
+def _prose_lines(lines: list[Line]) -> set[int]:
+    """``id()`` of every line that is evidence of prose. A paragraph hard-wrapped with
+    ``<br>`` is judged whole: its lines are joined (soft lines of the same block) first."""
+    out: set[int] = set()
+    run: list[Line] = []
+
+    def judge():
+        if run:
+            text = " ".join(line.text for line in run)
+            linked = sum(len(line.text) * line.link_share for line in run)
+            if _is_prose(text, linked / len(text), run[0].marks):
+                out.update(id(line) for line in run)
+
+    for line in lines:
+        if not line.text:
+            continue
+        if line.soft and run and run[-1].block is line.block:
+            run.append(line)
+            continue
+        judge()
+        run = [line]
+    judge()
+    return out
+
+
+def _is_prose(text: str, link_share: float, marks) -> bool:
+    """Evidence of article text: long enough, mostly not links, not furniture, and either a
+    sentence (it ends like one or holds two) or long."""
+    n = len(text)
+    if n < MIN_PROSE or link_share >= 0.5 or marks & FURNITURE:
+        return False
+    return n >= 160 or bool(S.SENTENCE_END.search(text)) or len(S.SENTENCE_STOP.findall(text)) >= 2
+
+
+def _inside(line: Line, chosen: set) -> bool:
+    node = line.block if line.img is None or line.block is not None else line.element
+    while node is not None:
+        if node in chosen:
+            return True
+        node = node.getparent()
+    return False
+
+
+def kept(line: Line) -> bool:
+    """A line of the chosen containers that is text of the article, not furniture."""
+    if line.img is not None:
+        return True
+    text = line.text
+    if line.marks & FURNITURE:
+        return False
+    if line.link_share >= 0.5 and not S.SENTENCE_END.search(text):
+        return False
+    return not (S.CHROME_LINES.match(text) or S.END_LINES.match(text))

@@ -24,6 +24,11 @@ COMMENT_COUNT_XPATHS = (
     etree.XPath("//*[@itemprop='commentCount']"),
 )
 TIME_XPATH = etree.XPath("//time[@datetime]")
+#: the page's own titles, evidence for a headline placed by text anchors
+TITLE_XPATH = etree.XPath("//title")
+H1_XPATH = etree.XPath("//h1")
+#: what separates a headline from the site name in a <title>
+TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*[|｜]\s*")
 
 # --- metadata layer ---------------------------------------------------------------------------
 JSON_LD_XPATH = etree.XPath("//script[@type='application/ld+json']/text()")
@@ -38,6 +43,9 @@ TITLE_SUFFIX = re.compile(
     r"\s*[-|–—:]\s*(?:Zaman\s+(?:al|Al|A)[- ]?Wasl|زمان\s+الوصل|zamanalwsl(?:\.net)?)\s*$",
     re.IGNORECASE,
 )
+
+#: a title that names only the site (no headline in it)
+SITE_NAME = re.compile(r"^\s*(?:Zaman\s+(?:al|Al|A)[- ]?Wasl|زمان\s+الوصل|(?:en\.|www\.)?zamanalwsl(?:\.net)?)\s*$", re.I)
 
 # --- text layer: anchors in the visible text ---------------------------------------------------
 #: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
@@ -54,6 +62,8 @@ TICKER_SPLIT_WEAK = (
 )
 #: what is left between two separators that is no headline
 TICKER_NOISE = re.compile(r"^[|•·◄►▪■◆♦»«/\-–—:]*$")
+#: what stands beside a date but is no category: a byline ("by Catherine", "BY: Beachbody")
+BYLINE_CATEGORY = re.compile(r"^(?:by|posted\s+by|written\s+by)\b", re.I)
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
@@ -83,7 +93,9 @@ END_LINES = re.compile(
     r"|This confirmation code will prevent auto submit|Will now be shown|Add (?:a|your) comment"
     r"|تعليقات حول الموضوع|أضف تعليق(?:ك|اً)?"
     r"|Most (?:Read|Popular|Viewed|Commented)|الأكثر (?:قراءة|مشاهدة|تعليقا[ًا]?))\s*:?$"
-    r"|^.{0,80}(?:All rights reserved|©|جميع الحقوق محفوظة).{0,80}$",  # the footer
+    # the footer: a rights line or a dated copyright ("© 2005-2025"); a bare "© Reuters" is a
+    # photo credit inside the article, not the end of it
+    r"|^.{0,80}(?:All rights reserved|جميع الحقوق محفوظة|(?:©|\(c\)|Copyright)\s*\d{4}|\d{4}\s*©).{0,80}$",
     re.I,
 )
 #: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
@@ -123,7 +135,15 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 #: Arabic captions end like this
 CAPTION_END = re.compile(r"\s-\s*زمان الوصل$")
 #: a line that ends a sentence (paragraph end); used to decide whether a <br> splits a paragraph
-SENTENCE_END = re.compile(r"[.!?؟…:;؛]['\"”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?؟…:;؛。！？]['\"”’»)\]」』]*$")
+#: class or id words of containers that never hold the article (generic layer only)
+FURNITURE_NAMES = re.compile(
+    r"(?:^|\s)(?:[a-z]{1,2}-)?(?:cookies?|consent|privacy|gdpr|newsletter|related|share|sharing|social|promo|subscribe"
+    r"|subscription|comments?|disqus)(?:[-_]\w*)*(?:$|\s)",
+    re.I,
+)
+#: a sentence stop inside a line (any script): generic-layer evidence of prose
+SENTENCE_STOP = re.compile(r"[.!?؟。！？](?:\s|$)|[。！？]")
 #: images that are never article images
 NOT_CONTENT_IMAGE = re.compile(
     r"(?:^data:|logo|icon|sprite|spacer|pixel|avatar|captcha|/(?:print|email|mail|share|rss|facebook|twitter|whatsapp)\b"
