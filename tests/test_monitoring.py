@@ -184,3 +184,16 @@ def test_report_renders_in_headless_chromium(report_html, tmp_path):
     bars = sum(n for n, (r, g, b) in colors if abs(r - 0x4E) < 12 and abs(g - 0x79) < 12 and abs(b - 0xA7) < 12)
     assert inked > 1000 * 1600 * 0.02, f"only {inked} dark pixels: blank page?"
     assert bars > 2000, f"only {bars} pixels in the chart colour: charts not drawn?"
+
+
+def test_unwritable_report_fails_the_crawl_with_one_line(tmp_path):
+    from zamanscraper.tally import Tally
+
+    (tmp_path / "file").write_text("not a directory")
+    crawler = get_crawler(settings_dict={"ZAMAN_REPORT_PATH": str(tmp_path / "file" / "report.html")})
+    tally = Tally.from_crawler(crawler)
+    tally.item_scraped({"published_at": "2017-07-17", "provenance": {"headline": "text"}})
+    tally.engine_stopped()
+    (reason,) = outcome.failures(crawler)
+    assert reason.startswith(f"cannot write the report {tmp_path / 'file' / 'report.html'}: "), reason
+    assert crawler.stats.get_value("zaman/provenance/headline/text") == 1

@@ -8,6 +8,7 @@ field (table and chart), articles per month (chart), top reject reasons with exa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 from html import escape
@@ -17,8 +18,9 @@ from zamanscraper.items import FIELD_NAMES, LAYERS
 from zamanscraper.figures import field_coverage, percent, provenance_key
 
 #: fields that come from the URL or the crawl, not the page: always there, not worth a row
-NOT_EXTRACTED = ("url", "article_id", "edition", "fetched_at", "provenance")
+NOT_EXTRACTED = ("url", "article_id", "edition", "fetched_at", "extractor_version", "provenance")
 LAYER_COLORS = {"selector": "#4e79a7", "metadata": "#59a14f", "text": "#f28e2b", "fallback": "#e15759"}
+MONTH = re.compile(r"\d{4}-\d{2}")
 #: reject reasons listed
 TOP_REASONS = 15
 
@@ -34,15 +36,15 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 
 
 def months_series(months: Counter) -> list[tuple[str, int]]:
-    """``YYYY-MM`` -> count as a gapless series from the first month to the last (None keys,
-    undated records, left out).
+    """``YYYY-MM`` -> count as a gapless series from the first month to the last (records
+    without a known month left out).
 
-    >>> months_series(Counter({"2017-11": 2, "2018-01": 1, None: 4}))
+    >>> months_series(Counter({"2017-11": 2, "2018-01": 1, "(none)": 4, "2016-??": 1}))
     [('2017-11', 2), ('2017-12', 0), ('2018-01', 1)]
     >>> months_series(Counter())
     []
     """
-    dated = sorted(m for m in months if m)
+    dated = sorted(m for m in months if MONTH.fullmatch(m))
     if not dated:
         return []
     year, month = map(int, dated[0].split("-"))
@@ -143,9 +145,9 @@ def provenance_section(stats: dict) -> str:
 
 def months_section(months: Counter) -> str:
     series = months_series(months)
-    undated = months.get(None, 0)
+    undated = sum(n for m, n in months.items() if not MONTH.fullmatch(m))
     have = "record has" if undated == 1 else "records have"
-    note = f"<p>{undated:,} {have} no <code>published_at</code> and are not shown.</p>" if undated else ""
+    note = f"<p>{undated:,} {have} no month in <code>published_at</code> and are not shown.</p>" if undated else ""
     if not series:
         return "<h2>Articles per month</h2><p>No dated record.</p>" + note
     return ("<h2>Articles per month</h2><p>Records by the month of <code>published_at</code>.</p>"

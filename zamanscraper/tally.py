@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -26,22 +25,12 @@ from zamanscraper import outcome, report
 from zamanscraper import signals as zaman_signals
 from zamanscraper.figures import provenance_key
 from zamanscraper.rejects import dropped_reject
+from zamanscraper.summary import month_of
 
 logger = logging.getLogger(__name__)
 
 #: example URLs kept per reject reason
 EXAMPLES = 3
-MONTH = re.compile(r"^(\d{4}-\d{2})")
-
-
-def month_of(published_at) -> str | None:
-    """``YYYY-MM`` of an ISO 8601 ``published_at``; None when there is none.
-
-    >>> month_of("2017-07-17T02:41:43+03:00"), month_of("2017-07-17"), month_of(None)
-    ('2017-07', '2017-07', None)
-    """
-    match = MONTH.match(published_at) if isinstance(published_at, str) else None
-    return match.group(1) if match else None
 
 
 class Tally:
@@ -49,7 +38,7 @@ class Tally:
         self.crawler = crawler
         self.stats = crawler.stats
         self.report_path = Path(report_path) if report_path else None
-        #: records per ``YYYY-MM`` of ``published_at`` (``None``: undated)
+        #: records per ``YYYY-MM`` of ``published_at`` (``summary.month_of``: or ``YYYY-??``, ``(none)``)
         self.months: Counter = Counter()
         #: ``(stage, reason)`` -> number of rejects
         self.reasons: Counter = Counter()

@@ -276,6 +276,15 @@ class ZamanSpider(scrapy.Spider):
         url = response_or_request.url
         return urls.from_mirror(url, self.args.mirror) if self.args.mirror else url
 
+    def key_of(self, response, key_function):
+        """The key of a response that came without our meta (``scrapy parse -c CALLBACK URL``,
+        ``-a mirror=`` with the page's mirror URL): derived from its site URL; None when the URL
+        is not of that kind."""
+        try:
+            return key_function(self.site_url_of(response))
+        except ValueError:
+            return None
+
     # --- start -----------------------------------------------------------------------------
 
     async def start(self):
@@ -351,7 +360,11 @@ class ZamanSpider(scrapy.Spider):
 
     def parse_listing(self, response):
         site_url = self.site_url_of(response)
-        edition, section, page = response.meta["zaman_listing"]
+        listing = response.meta.get("zaman_listing") or self.key_of(response, urls.listing_key)
+        if listing is None:
+            self.reject_page(site_url, ["not a section listing URL"], {})
+            return
+        edition, section, page = listing
         self._inc("zaman/listings/pages")
         if isinstance(response, TextResponse):
             selector = Selector(text=response.text, type="html")
@@ -403,8 +416,11 @@ class ZamanSpider(scrapy.Spider):
             yield from self.listing_settled(waiting)
 
     def parse_article(self, response):
-        key = response.meta["zaman_key"]
-        url = response.meta["zaman_url"]
+        key = response.meta.get("zaman_key") or self.key_of(response, urls.article_key)
+        if key is None:
+            self.reject_page(self.site_url_of(response), ["not an article URL"], {})
+            return
+        url = urls.canonical_url(*key)
         try:
             record = extract_article(response.body, url, timezone=self.timezone)
         except ExtractError as error:
