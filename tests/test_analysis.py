@@ -50,7 +50,7 @@ def test_duckdb_one_liner_types_the_dates(demo_output, records):
     # as in the README
     rel = duckdb.sql(f"SELECT * REPLACE (published_date::DATE AS published_date, "
                      f"published_utc::TIMESTAMPTZ AS published_utc) FROM read_json('{path}')")
-    types = dict(zip(rel.columns, (str(t) for t in rel.types)))
+    types = dict(zip(rel.columns, (str(t) for t in rel.types), strict=True))
     assert rel.columns == list(FIELD_NAMES)
     assert types["published_date"] == "DATE"
     assert types["published_utc"] == "TIMESTAMP WITH TIME ZONE"

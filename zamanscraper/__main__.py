@@ -189,8 +189,9 @@ def cmd_export(args) -> int:
     from zamanscraper.dataset import DatasetError, read_jsonl
 
     try:
-        from zamanscraper.parquet import write_parquet
         import pyarrow  # noqa: F401
+
+        from zamanscraper.parquet import write_parquet
     except ImportError:
         raise CliError("needs pyarrow: pip install 'zamanscraper[analysis]'") from None
     if not str(args.out).endswith(".parquet"):

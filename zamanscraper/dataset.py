@@ -42,7 +42,7 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
                 except json.JSONDecodeError as error:
                     raise DatasetError(f"{path}:{number}: not JSON ({error.msg})") from None
                 if not isinstance(record, dict):
-                    kind = {list: "a list", str: "a string"}.get(type(record), type(record).__name__)
+                    kind = "a list" if isinstance(record, list) else type(record).__name__
                     raise DatasetError(f"{path}:{number}: not a JSON object ({kind})")
                 yield record
         except UnicodeDecodeError as error:

@@ -13,7 +13,7 @@ the zone is known (``…+03:00``, ``…Z``). Mixed like that it loads as text. S
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def published_day(published_at: str | None) -> date | None:
@@ -67,7 +67,7 @@ def published_utc(published_at: str | None) -> str | None:
         return None
     if moment.tzinfo is None or moment.utcoffset() is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def with_published(record: dict) -> dict:

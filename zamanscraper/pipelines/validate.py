@@ -1,7 +1,7 @@
 """Second pipeline: reject records that break the record's JSON Schema (``zamanscraper.schema``).
 
 The checked-in schema is compiled once with ``fastjsonschema`` (about 10 µs a record, against
-~400-700 µs for ``jsonschema``: see the README's benchmark note). A record that fails is checked
+~150x that for ``jsonschema``: ``benchmarks/validate_bench.py``). A record that fails is checked
 again field by field, so that the reject lists every reason, one per field; the canonical URL
 (a check across fields) is tested in code.
 """

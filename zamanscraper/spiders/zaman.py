@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import scrapy
@@ -127,7 +127,7 @@ def make_item(record: dict, key: tuple[str, int], url: str, *, fetched_at: str) 
 
 def utc_now() -> str:
     """Now as ISO 8601 UTC with a ``Z``, to the second (the ``fetched_at`` format)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
