@@ -110,3 +110,8 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite tests/fixtures/expected/ from the current extractor (review the diff!)",
     )
+    parser.addoption(
+        "--update-realworld",
+        action="store_true",
+        help="rewrite tests/fixtures/realworld.json, the pinned scores on the real AEB pages",
+    )

@@ -18,8 +18,9 @@ from typing import Any
 
 from zamanscraper.urls import EDITIONS
 
-#: layers a value can come from, strongest first (see ``zamanscraper/extract/__init__.py``)
-LAYERS = ("selector", "metadata", "text", "fallback")
+#: layers a value can come from, strongest first (see ``zamanscraper/extract/__init__.py``);
+#: ``setting``: the offset of ``published_at`` came from ``ZAMAN_TIMEZONE``, not the page
+LAYERS = ("selector", "metadata", "text", "fallback", "setting")
 
 #: ISO 8601 forms ``published_at`` takes: a year, a month, a date, or a date and time, each
 #: with an offset only when the zone is known

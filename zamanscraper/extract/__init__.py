@@ -218,15 +218,34 @@ def _h1s(doc) -> list[str]:
     return [t for el in S.H1_XPATH(doc.root) if (t := clean_text(text_of(el)))] if doc.has("<h1") else []
 
 
-def _published_at(raw: str | None, meta_raw: str | None, timezone: str | None) -> tuple[str | None, str | None]:
-    """Parse the printed date; borrow the zone of a metadata date stating the same wall time."""
-    parsed = parse_date(raw, timezone=None)
-    if parsed is None:
+def _published_at(raw: str | None, machine: str | None, timezone: str | None) -> tuple[str | None, str | None]:
+    """``published_at`` and the layer it comes from (None: the layer of ``published_raw``).
+
+    - the printed date, parsed without inventing anything (a month stays a month, a relative
+      phrase is no date);
+    - a machine-readable date (JSON-LD ``datePublished``, ``<time datetime>``, meta) wins when
+      it states the same or a fuller time (same date, plus a time or an offset), or when the
+      printed text is no date at all ("3 hours ago"): layer ``metadata``;
+    - a printed time without a zone gets ``ZAMAN_TIMEZONE``'s offset: layer ``setting``.
+
+    >>> _published_at("2017-07-17 02:41:43", "2017-07-17T02:41:43+03:00", None)
+    ('2017-07-17T02:41:43+03:00', 'metadata')
+    >>> _published_at("3 hours ago", "2017-07-17T02:41:43+03:00", None)
+    ('2017-07-17T02:41:43+03:00', 'metadata')
+    >>> _published_at("3 hours ago", None, "Europe/Istanbul")
+    (None, None)
+    >>> _published_at("2017-07-17 02:41:43", "2019-01-01", "Europe/Istanbul")
+    ('2017-07-17T02:41:43+03:00', 'setting')
+    >>> _published_at("March 2017", None, "Europe/Istanbul")
+    ('2017-03', None)
+    """
+    printed = parse_date(raw) if raw else None
+    stated = parse_date(machine) if machine and machine != raw else None
+    if stated and (printed is None or (len(stated) > len(printed) and stated.startswith(printed[:10])
+                                       and stated[:len(printed)] == printed)):
+        return stated, "metadata"
+    if printed is None:
         return None, None
-    if "T" in parsed and len(parsed) == 19 and meta_raw and meta_raw != raw:
-        from_meta = parse_date(meta_raw)
-        if from_meta and len(from_meta) > 19 and from_meta[:19] == parsed:
-            return from_meta, "metadata"
-    if timezone:
-        return parse_date(raw, timezone=timezone), None
-    return parsed, None
+    if timezone and "T" in printed and len(printed) == 19:
+        return parse_date(raw, timezone=timezone), "setting"
+    return printed, None

@@ -82,18 +82,16 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str
             found.site_region = True
         else:
             date_index = None
-    doubled = prose_follows = False
+    doubled = False
     if found.headline is None:
         headline, body_start = _doubled_headline(lines, found.ticker_lines)
-        if headline is not None:
-            # a short repeated line ("Advertisement", "Next Post", a name) is no headline
-            prose_follows = len(headline.split()) >= MIN_HEADLINE_WORDS and _prose_starts_at(
-                lines, body_start, prose_lines)
-            # a page whose title names more than the site must agree with it
-            titled = [t for t in titles if not S.SITE_NAME.match(t)]
-            if agrees(headline, titled) or (prose_follows and not titled):
-                found.headline, found.body_start, found.headline_strong = headline, body_start, True
-                doubled = True
+        # a page whose title names more than the site must agree with it; with no such
+        # title, the generic layer's prose must follow (it runs only when asked)
+        titled = [t for t in titles if not S.SITE_NAME.match(t)]
+        if headline is not None and (agrees(headline, titled) or (
+                not titled and _prose_follows(lines, headline, body_start, prose_lines))):
+            found.headline, found.body_start, found.headline_strong = headline, body_start, True
+            doubled = True
     if found.headline is None:
         found.headline, found.body_start = _headline_from_hints(lines, headline_hints, date_index)
     if found.body_start is not None:
@@ -103,17 +101,25 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str
         found.comments_count = comments_count(lines, tail)
     if doubled:
         # without a date line, the region after a doubled headline is the site's body only
-        # when more of the site's reading order follows or precedes it
-        found.site_region = bool(prose_follows or found.ticker or found.keywords or found.comments_count is not None)
+        # when more of the site's reading order is there, or article prose follows
+        found.site_region = (bool(found.ticker or found.keywords or found.comments_count is not None)
+                             or _prose_follows(lines, found.headline, found.body_start, prose_lines))
     return found
 
 
-def _prose_starts_at(lines: list[Line], start: int, prose_lines) -> bool:
+def _prose_follows(lines: list[Line], headline: str, start: int, prose_lines) -> bool:
     """Article prose of the generic layer (``prose_lines()``) follows line ``start`` within a
-    few lines (a lead tag or an image may stand between)."""
-    generic = {id(line) for line in prose_lines()} if prose_lines is not None else set()
+    few lines (a lead tag or an image may stand between). A short repeated line
+    ("Advertisement", "Next Post", a name) is no headline, whatever follows it."""
+    if prose_lines is None or len(headline.split()) < MIN_HEADLINE_WORDS:
+        return False
+    generic = {id(line) for line in prose_lines()}
     end = min(start + HEADLINE_WINDOW + 2, len(lines))
     return any(id(lines[j]) in generic and len(lines[j].text) >= MIN_PROSE_LINE for j in range(start, end))
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def agrees(headline: str, titles) -> bool:
@@ -151,7 +157,8 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
     left, right = (m["category"] or "").strip(), m["date"].strip()
     for category, date in ((left, right), (right, left)):
         if (date and looks_like_date(date) and not S.SENTENCE_END.search(category) and len(category) <= 60
-                and not (category and (looks_like_date(category) or S.BYLINE_CATEGORY.match(category)))):
+                and not (category and (S.BYLINE_CATEGORY.match(category)
+                                       or (_has_digit(category) and looks_like_date(category))))):
             # "29 Nov 2018 | 20 Jan 2019" is a range; "November 12, 2018 | BY: Beachbody" a byline
             return (category.strip(" -–—:") or None), date
     return None

@@ -59,7 +59,7 @@ _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=Tr
 ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
+    r"\s*(?:(?:GMT|UTC)\s*)?(?P<z>Z|[+-]\d{1,2}(?::?\d{2})?)?)?"
 )
 #: syndicated copies: ``12/4/2025 3:47:22 PM - GMT (+2 )`` (month first, as .NET prints it)
 US_CLOCK = re.compile(
@@ -78,7 +78,19 @@ MONTH_DAY_YEAR = re.compile(
     r"(?:\s*,?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?",
     re.IGNORECASE,
 )
+#: ``March 2017``, ``آذار 2017``: a month without a day stays a month (``2017-03``)
+MONTH_YEAR = re.compile(rf"(?P<mon>{_MONTH_ALT})\s*[,،]?\s*(?P<y>\d{{4}})", re.IGNORECASE)
+#: ``2017``: a year alone stays a year
+YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})")
+#: relative phrases: never turned into a date (the fetch day is not the publication day)
+RELATIVE = re.compile(
+    r"(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|just\s+now|today|yesterday|منذ\s+.{1,20}|(?:اليوم|أمس|الأمس)",
+    re.IGNORECASE,
+)
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+#: a day number: one or two digits that are not part of a time
+_HAS_DAY = re.compile(r"(?<![\d:])\d{1,2}(?![\d:])")
 
 
 def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
@@ -100,14 +112,29 @@ def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
     '2017-07-17T02:41:43+03:00'
     >>> parse_date("July 17, 2017"), parse_date("not a date") is None
     ('2017-07-17', True)
+
+    Never invented: a month or a year alone stays so, a printed offset is kept, a relative
+    phrase is no date.
+
+    >>> parse_date("March 2017"), parse_date("2017"), parse_date("آذار 2017")
+    ('2017-03', '2017', '2017-03')
+    >>> parse_date("2017-07-17 14:02 GMT+3"), parse_date("2017-07-17T02:41:43+03:00")
+    ('2017-07-17T14:02:00+03:00', '2017-07-17T02:41:43+03:00')
+    >>> parse_date("3 hours ago") is None, parse_date("منذ 3 ساعات") is None, parse_date("Yesterday") is None
+    (True, True, True)
     """
     if not raw:
         return None
-    value = _fast(collapse_whitespace(ascii_digits(raw)))
+    text = collapse_whitespace(ascii_digits(raw))
+    if RELATIVE.fullmatch(text):
+        return None
+    value = _fast(text)
     if value is None:
         value = _slow(raw)
     if value is None:
         return None
+    if isinstance(value, str):  # a month or a year: no day, no time, no zone
+        return value
     if isinstance(value, datetime) and value.tzinfo is None and timezone:
         value = value.replace(tzinfo=zone(timezone))
     return value.isoformat()
@@ -136,12 +163,12 @@ def looks_like_date(text: str) -> bool:
 
     >>> looks_like_date("2017-07-17 02:41:43"), looks_like_date("17 تموز 2017")
     (True, True)
-    >>> looks_like_date("said on 2017-07-17 that")
-    False
+    >>> looks_like_date("said on 2017-07-17 that"), looks_like_date("March 2017"), looks_like_date("3 hours ago")
+    (False, True, True)
     """
     text = collapse_whitespace(ascii_digits(text))
-    return any(p.fullmatch(text) for p in (ISO, US_CLOCK)) or bool(
-        _day_month(_norm(text))
+    return any(p.fullmatch(text) for p in (ISO, US_CLOCK, RELATIVE, YEAR)) or bool(
+        _day_month(_norm(text)) or MONTH_YEAR.fullmatch(_norm(text))
     )
 
 
@@ -158,6 +185,12 @@ def _fast(text: str) -> date | datetime | None:
     m = _day_month(_norm(text))
     if m:
         return _build(m, month=MONTHS[_norm(m["mon"])])
+    m = MONTH_YEAR.fullmatch(_norm(text))
+    if m:
+        return f"{int(m['y']):04d}-{MONTHS[_norm(m['mon'])]:02d}"
+    m = YEAR.fullmatch(text)
+    if m:
+        return m["y"]
     return None
 
 
@@ -209,7 +242,9 @@ def _dateparser():
 def _slow(raw: str) -> date | datetime | None:
     """dateparser for forms the fast path does not know (logged, so they can be added)."""
     text = collapse_whitespace(raw)
-    if len(text) > 80 or not re.search(r"\d", ascii_digits(text)):
+    digits = ascii_digits(text)
+    # dateparser fills a missing day with the 1st (or today's): a text with no day is refused
+    if len(text) > 80 or RELATIVE.search(text) or not _HAS_DAY.search(re.sub(r"\d{4}", " ", digits)):
         return None
     parsed = _dateparser().parse(
         text,

@@ -62,7 +62,8 @@ def main_lines(doc: Document) -> list[Line]:
         node = block.getparent() if block.tag in PARAGRAPH_TAGS or per_block[block] == 1 else block
         prose = id(line) in prose_ids
         # list items are evidence of lists (link lists, news boxes), not of an article's body
-        score = 0.0 if "li" in line.marks else 1 + text.count(",") + text.count("،") + text.count("、") + min(n / 100, 3) if prose else 0.0
+        score = 0.0 if "li" in line.marks or not prose else (
+            1 + text.count(",") + text.count("،") + text.count("、") + min(_weight(text) / 100, 3))
         if score and _in_furniture(block, furniture):
             prose, score = False, 0.0
         level = 0
@@ -82,6 +83,7 @@ def main_lines(doc: Document) -> list[Line]:
         return scores[node] * (1 - link_chars[node] / chars[node]) if chars.get(node) else 0.0
 
     best = max(scores, key=final)
+    prose_blocks = {line.block for line in lines if id(line) in prose_ids}
     top = final(best)
     if top < MIN_SCORE:
         return []
@@ -91,15 +93,16 @@ def main_lines(doc: Document) -> list[Line]:
     node = best
     for _ in range(CLIMB_STEPS):
         parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag == "html":
             break
         for sibling in parent:
-            if sibling is not node and sibling in scores and (
-                    final(sibling) >= SIBLING_SHARE * top):
-                chosen.add(sibling)
-        if prose_chars.get(parent, 0) > prose_chars.get(node, 0):
+            if sibling is not node and (sibling in prose_blocks or (
+                    sibling in scores and final(sibling) >= SIBLING_SHARE * top)):
+                chosen.add(sibling)  # a container holding enough prose, or a prose paragraph
+        if parent.tag == "body" or prose_chars.get(parent, 0) > prose_chars.get(node, 0):
             break
         node = parent
+
     def near_prose(line) -> bool:
         """Prose, or a short line (subhead, list item, dateline) standing among prose: its
         block or its block's parent holds prose. Widgets inside the container (galleries,
@@ -136,6 +139,14 @@ def _in_furniture(block, cache: dict) -> bool:
     for node in seen:
         cache[node] = result
     return result
+
+
+def _weight(text: str) -> int:
+    """Length in Latin-letter terms: a CJK character carries about a word, so counts three."""
+    n = len(text)
+    if text[0] >= "\u3000" or text[-1] >= "\u3000":
+        n += 2 * len(S.CJK.findall(text))
+    return n
 
 
 def _prose_lines(lines: list[Line]) -> set[int]:

@@ -142,6 +142,8 @@ FURNITURE_NAMES = re.compile(
     r"|subscription|comments?|disqus)(?:[-_]\w*)*(?:$|\s)",
     re.I,
 )
+#: Chinese, Japanese and Korean characters (dense scripts: a character is about a word)
+CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: a sentence stop inside a line (any script): generic-layer evidence of prose
 SENTENCE_STOP = re.compile(r"[.!?؟。！？](?:\s|$)|[。！？]")
 #: images that are never article images
