@@ -3,7 +3,6 @@ spider's feed parsing, ``since=`` paging and retry backoff in-process."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections import Counter
@@ -15,6 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from zamanscraper import mirror as mirror_module
 from zamanscraper import urls
+from zamanscraper.failures import Blocked
 from zamanscraper.items import Article
 from zamanscraper.middlewares import backoff
 from zamanscraper.spiders import zaman
@@ -267,13 +267,8 @@ def test_listing_without_since_follows_next_until_max_pages():
 
 # --- in-process: retry backoff -----------------------------------------------------------
 
-def test_backoff_waits_and_honours_retry_after(monkeypatch):
-    waits = []
-
-    async def fake_sleep(seconds):
-        waits.append(seconds)
-
-    monkeypatch.setattr(backoff, "sleep", fake_sleep)
+def test_backoff_marks_waits_and_honours_retry_after():
+    """The middleware never sleeps: it hands the retry back at once, marked with its wait."""
     crawler = get_crawler(ZamanSpider, {"ZAMAN_RETRY_BACKOFF_BASE": 1.0,
                                         "ZAMAN_RETRY_BACKOFF_MAX": 5.0, "RETRY_TIMES": 3,
                                         "RETRY_HTTP_CODES": [403, 429, 503]})
@@ -281,19 +276,27 @@ def test_backoff_waits_and_honours_retry_after(monkeypatch):
     mw = backoff.BackoffRetryMiddleware.from_crawler(crawler)
     request = Request("https://en.zamanalwsl.net/news/article/1")
 
-    def respond(status, request, **headers):
-        return asyncio.run(mw.process_response(request, Response(request.url, status=status,
-                                                                 headers=headers)))
+    def respond(status, request, body=b"", **headers):
+        return mw.process_response(request, Response(request.url, status=status, headers=headers,
+                                                     body=body))
 
     retry1 = respond(503, request)
     retry2 = respond(429, retry1, **{"Retry-After": "3"})
     retry3 = respond(403, retry2, **{"Retry-After": "999"})
     gave_up = respond(503, retry3)
     assert [r.meta["retry_times"] for r in (retry1, retry2, retry3)] == [1, 2, 3]
+    assert [r.meta[backoff.DELAY_KEY] for r in (retry1, retry2, retry3)] == [1.0, 3.0, 5.0]
     assert isinstance(gave_up, Response) and gave_up.status == 503
-    assert waits == [1.0, 3.0, 5.0]
     assert respond(404, request).status == 404
-    assert waits == [1.0, 3.0, 5.0]
+
+    challenge = b"<html><head><title>Just a moment...</title></head><body>Ray ID: 1</body></html>"
+    retry = request
+    for n in (1, 2, 3):
+        retry = respond(200, retry, challenge, **{"Content-Type": "text/html"})
+        assert isinstance(retry, Request) and retry.meta["retry_times"] == n
+    with pytest.raises(Blocked, match="^blocked: WAF challenge$"):
+        respond(200, retry, challenge, **{"Content-Type": "text/html"})
+    assert respond(200, request, b"<title>News</title><p>Story</p>").status == 200
 
 
 def test_oversized_page_is_a_fetch_reject(scrapy_cmd, tmp_path):

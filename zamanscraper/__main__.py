@@ -47,7 +47,8 @@ class CliError(Exception):
 def cmd_extract(args) -> int:
     from zamanscraper.extract import ExtractError, extract_article
 
-    if not urls.is_site_url(args.url) or urls.article_key(args.url) is None:
+    url = urls.canonicalize(args.url) if urls.is_site_url(args.url) else None
+    if url is None:
         raise CliError(f"--url {args.url}: not an article URL of zamanalwsl.net")
     try:
         timezone = check_timezone(args.timezone)
@@ -58,7 +59,7 @@ def cmd_extract(args) -> int:
     except OSError as error:
         raise CliError(f"{args.page}: {error.strerror or error}") from None
     try:
-        record = extract_article(html, urls.canonicalize(args.url), timezone=timezone)
+        record = extract_article(html, url, timezone=timezone)
     except ExtractError as error:
         raise CliError(f"{args.page}: {error}") from None
     print(json.dumps(record, ensure_ascii=False, indent=2))

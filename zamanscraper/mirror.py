@@ -66,7 +66,7 @@ def content_type(path: str) -> str:
 def load_meta(root: Path) -> dict:
     """``_meta.json`` of a mirror root, ``{"status": {}, "headers": {}}`` when absent."""
     meta_path = root / META_FILE
-    meta = {"status": {}, "headers": {}}
+    meta: dict[str, dict] = {"status": {}, "headers": {}}
     if meta_path.is_file():
         loaded = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["status"].update(loaded.get("status") or {})
@@ -87,6 +87,8 @@ class MirrorServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://{host}:{port}"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TextIO
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -47,7 +48,7 @@ class RejectsFile:
     def __init__(self, path: str | Path, stats=None):
         self.path = Path(path)
         self.stats = stats
-        self._file = None
+        self._file: TextIO | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -68,12 +69,14 @@ class RejectsFile:
     def spider_closed(self, spider=None, reason=None):
         self.close()
 
-    def open(self):
+    def open(self) -> TextIO:
+        """The rejects file, opened for appending on first use."""
         if self._file is None:
             if self.path.parent != Path():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self.path.open("a", encoding="utf-8", newline="\n")
             logger.info("Writing rejects to %s", self.path)
+        return self._file
 
     def close(self):
         if self._file is not None:
@@ -82,10 +85,10 @@ class RejectsFile:
 
     def write(self, url: str | None, stage: str, reasons: list[str], item: dict | None = None):
         """Append one reject line (opening the file if needed) and count it."""
-        self.open()
+        file = self.open()
         line = {"url": url, "stage": stage, "reasons": list(reasons), "item": item or {}}
-        self._file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-        self._file.flush()
+        file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        file.flush()
         if self.stats is not None:
             self.stats.inc_value(f"zaman/rejects/{stage}")
 

@@ -42,6 +42,8 @@ RETRY_HTTP_CODES = [403, 406, 408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "zamanscraper.middlewares.backoff.BackoffRetryMiddleware": 550,
+    # sees a 3xx before RedirectMiddleware (600) does: redirects stay on the site or the mirror
+    "zamanscraper.middlewares.redirects.SiteRedirectMiddleware": 650,
     # after HttpCompressionMiddleware (590) has decoded the body, before retries (550)
     "zamanscraper.middlewares.warc.WarcWriterMiddleware": 585,
 }
@@ -50,6 +52,8 @@ ZAMAN_RETRY_BACKOFF_BASE = 2.0
 #: the longest wait before one retry, in seconds; also the cap on a server's Retry-After
 ZAMAN_RETRY_BACKOFF_MAX = 120.0
 # Failed requests reach the spider's errback (fetch rejects); no HTTPERROR_ALLOW_ALL.
+# The spider's errback logs each failure once (WARNING); Scrapy's "Gave up retrying" would repeat it.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # --- records -------------------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -63,6 +67,8 @@ EXTENSIONS = {
     "zamanscraper.tally.Tally": 100,
     "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
     "zamanscraper.rejects.RejectsFile": 500,
+    # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent
+    "zamanscraper.dropped.DroppedRequests": 510,
     "zamanscraper.monitoring.Monitoring": 600,  # Spidermon, one-line log output
 }
 # local files (-o/-O): JSONL feeds go through zamanscraper.output's crash-safe archive

@@ -259,8 +259,14 @@ def check(source: str, visible: str | None = None) -> None:
 def is_challenge(body: bytes) -> bool:
     """True when raw response bytes are a WAF challenge or block page (for the retry middleware).
 
+    Cheap on ordinary pages: the full check runs only when the title is a sign or the source
+    holds a challenge phrase.
+
     >>> is_challenge(b"<title>Just a moment...</title>"), is_challenge(b"<title>News</title><p>x</p>")
     (True, False)
     """
-    kind = classify(body.decode("utf-8", errors="replace"))
+    source = body.decode("utf-8", errors="replace")
+    if title_sign(title_of(source)) is None and not found(CHALLENGE_TEXT, source.lower()):
+        return False
+    kind = classify(source)
     return kind is not None and kind[0] == CHALLENGE

@@ -72,7 +72,11 @@ class RecordSchema:
 
     def problems(self, record: dict) -> list[str]:
         """Every reason ``record`` is not a valid article record (empty list: valid)."""
-        reasons = [] if _passes(self.check, record) else self.explain(record)
+        try:
+            self.check(record)
+            reasons = []
+        except fastjsonschema.JsonSchemaValueException as error:
+            reasons = self.explain(record) or [error.message]
         edition, article_id, url = record.get("edition"), record.get("article_id"), record.get("url")
         if (edition in ("en", "ar") and isinstance(url, str) and type(article_id) is int
                 and url != canonical_url(edition, article_id)):

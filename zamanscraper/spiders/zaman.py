@@ -47,6 +47,8 @@ from zamanscraper import arguments, urls
 from zamanscraper import outcome as crawl_outcome
 from zamanscraper.arguments import SpiderArgumentError
 from zamanscraper.extract import ExtractError, extract_article
+from zamanscraper.extract.pagekind import CHALLENGE, NotAnArticle
+from zamanscraper.failures import WAF_CHALLENGE, Blocked, FetchRefused
 from zamanscraper.items import FIELD_NAMES, to_item
 from zamanscraper.published import published_day, with_published
 from zamanscraper.signals import FETCH, Known, article_known, page_rejected, request_failed
@@ -423,6 +425,14 @@ class ZamanSpider(scrapy.Spider):
         url = urls.canonical_url(*key)
         try:
             record = extract_article(response.body, url, timezone=self.timezone)
+        except NotAnArticle as error:  # a challenge that got past the retries is a block
+            if error.kind == CHALLENGE:
+                yield from self.fail(response.request, Blocked.code, WAF_CHALLENGE)
+                return
+            self._inc(f"zaman/pages/not_article/{error.kind}")
+            self.reject_page(url, [str(error)], {})
+            yield from self.settle(key, UNKNOWN)
+            return
         except ExtractError as error:
             self._inc("zaman/pages/unparsable")
             self.reject_page(url, [str(error)], {})
@@ -460,23 +470,39 @@ class ZamanSpider(scrapy.Spider):
 
     def on_error(self, failure):
         """Errback of every request: count the failure, write a ``fetch`` reject."""
-        request = failure.request
-        url = self.site_url_of(request)
         if failure.check(HttpError):
             status = failure.value.response.status
             code, reason = f"http_{status}", f"HTTP {status}"
+        elif failure.check(FetchRefused):  # blocked, refused redirect, dropped by Scrapy
+            code, reason = failure.value.code, failure.value.reason
         else:
             code = type(failure.value).__name__
             reason = f"{code}: {failure.getErrorMessage()}"
+        yield from self.fail(failure.request, code, reason)
+
+    def fail(self, request, code: str, reason: str):
+        """A request failed for good: count it, log it once, write a ``fetch`` reject."""
+        url = self.site_url_of(request)
         self._inc("zaman/requests/failed")
         self._inc(f"zaman/requests/failed/{code}")
-        logger.warning("Failed %s: %s", url, reason)
+        if code == "http_404" and self.args.mode == "ids":  # most ids of a range do not exist
+            if self.crawler.stats.get_value("zaman/requests/failed/http_404") == 1:
+                logger.info("No article at %s (HTTP 404); further 404s of the id range are only "
+                            "counted (zaman/requests/failed/http_404), summary at the end", url)
+        else:
+            logger.warning("Failed %s: %s", url, reason)
         self.crawler.signals.send_catch_log(
             signal=request_failed, url=url, reasons=[reason], item={}, spider=self
         )
         key = request.meta.get("zaman_key")
         if key is not None:
             yield from self.settle(key, UNKNOWN)
+
+    def closed(self, reason):
+        missing = self.crawler.stats.get_value("zaman/requests/failed/http_404", 0)
+        if missing and self.args.mode == "ids":
+            requested = self.crawler.stats.get_value("zaman/articles/requested", 0)
+            logger.info("%d of %d requested ids answered 404 (no such article)", missing, requested)
 
     def reject_page(self, url: str, reasons: list[str], item: dict) -> None:
         self.crawler.signals.send_catch_log(
