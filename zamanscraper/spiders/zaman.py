@@ -215,8 +215,8 @@ class ZamanSpider(scrapy.Spider):
         """The request for an article; None when it was already requested or is known.
 
         ``unique``: the caller guarantees ``key`` comes once (``ids=``), so it is not kept in
-        memory (a million-id range would otherwise hold every key) and the request bypasses
-        the duplicate filter. ``known``: the answer of :meth:`known` when already asked.
+        memory (a million-id range would otherwise hold every key). ``known``: the answer of
+        :meth:`known` when already asked.
         """
         if not unique:
             if key in self._requested:
@@ -236,7 +236,6 @@ class ZamanSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             meta={"zaman_url": url, "zaman_key": key},
-            dont_filter=unique,
         )
 
     def feed_request(self, url: str) -> scrapy.Request:
