@@ -9,6 +9,7 @@ not manage (CSV, JSON, ``%(time)s`` names) are plain files, as with Scrapy's ``F
 
 from __future__ import annotations
 
+import io
 import json
 
 from scrapy.extensions.feedexport import FileFeedStorage
@@ -51,9 +52,11 @@ class ArchiveFeedStorage(FileFeedStorage):
 
     def open(self, spider):
         output = self.crawler.get_extension(OutputFiles) if self.crawler is not None else None
-        archive = output.archive(self.path) if output is not None else None
-        if archive is None:
+        if output is None or not output.manages(self.path):
             return super().open(spider)
+        archive = output.archive(self.path)
+        if archive is None:  # it could not be opened: the crawl has already failed, loudly
+            return io.BytesIO()
         return ArchiveFile(archive, self.crawler.stats)
 
     def store(self, file):

@@ -91,6 +91,11 @@ class OutputFiles:
         """The archive of a feed path (None: not one of ours)."""
         return self.archives.get(Path(path).absolute())
 
+    def manages(self, path: str | Path) -> bool:
+        """Whether a feed path is one of ours (opened, or failed to open)."""
+        path = Path(path).absolute()
+        return path in self.feeds and "%(" not in str(path)
+
     def spider_opened(self, spider=None):
         stats = self.crawler.stats
         for path, options in self.feeds.items():

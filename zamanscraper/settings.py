@@ -66,6 +66,7 @@ EXTENSIONS = {
     "zamanscraper.progress.Progress": 10,  # after CoreStats (finish_time)
     "zamanscraper.tally.Tally": 100,
     "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
+    "zamanscraper.verdict.Verdict": 450,  # a finished crawl without any record fails
     "zamanscraper.rejects.RejectsFile": 500,
     # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent
     "zamanscraper.dropped.DroppedRequests": 510,
