@@ -157,7 +157,7 @@ def test_report_is_self_contained_with_every_section(report_html):
         assert forbidden not in text, forbidden  # opens offline: nothing to fetch
     for heading in ("Counts", "Field coverage", "Provenance mix", "Articles per month", "Top reject reasons"):
         assert f"<h2>{heading}</h2>" in text, heading
-    assert "All monitors passed" in text
+    assert "All monitors passed (6 checks)" in text
     assert text.count("<svg") == 3
     assert "empty page: no content" in text and "https://en.zamanalwsl.net/news/article/41235" in text
     assert "<td>fetch</td><td>HTTP 404</td><td class=n>2</td>" in text
@@ -171,7 +171,7 @@ def test_report_renders_in_headless_chromium(report_html, tmp_path):
 
     shot = tmp_path / "report.png"
     result = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
          f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,1600",
          f"--screenshot={shot}", report_html.as_uri()],
         capture_output=True, text=True, timeout=180, check=False,

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 from zamanscraper.__main__ import main
-from zamanscraper.reextract import Progress
+from scrapy import Request
+from scrapy.http import HtmlResponse
+
+from zamanscraper.middlewares.warc import WarcWriterMiddleware
+from zamanscraper.reextract import Progress, reextract
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,8 +100,36 @@ def test_progress_on_a_terminal_and_in_a_log(tmp_path, caplog):
     progress.page()
     progress.finish()
     text = screen.getvalue()
-    assert text.startswith("\r1 records, ") and "/s, 50% of 0.0 MB, ETA 00:00:" in text
+    assert text.startswith("\r1 records, ") and "/s, 50% of 0.0 MB, ETA 0:00:0" in text
     progress = Progress([warc], stream=io.StringIO(), interval=0)
     with caplog.at_level(logging.INFO, logger="zamanscraper.reextract"):
         progress.page()
     assert [r.getMessage().split(",")[0] for r in caplog.records] == ["1 records"]
+
+
+def test_mirror_option_maps_urls_and_error_answers_are_fetch_rejects(tmp_path):
+    """A WARC whose warcinfo names no mirror (another tool's): ``--mirror`` maps the URLs back."""
+    mirror = "http://127.0.0.1:9"
+    page = (REPO_ROOT / "tests/fixtures/pages/en-28116-html5.html").read_bytes()
+    mw = WarcWriterMiddleware(tmp_path / "warc", max_size=10**9)
+    for path, status, body in [("/en.zamanalwsl.net/rss.php", 200, b"<rss/>"),
+                               ("/en.zamanalwsl.net/news/article/41000", 403, b"no"),
+                               ("/en.zamanalwsl.net/news/article/41000", 403, b"no"),
+                               ("/en.zamanalwsl.net/news/article/28116", 200, page),
+                               ("/en.zamanalwsl.net/news/article/28116", 200, page)]:
+        url = mirror + path
+        mw.process_response(Request(url), HtmlResponse(url, status=status, body=body))
+    mw.close()
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+
+    result = reextract(warcs, out, rejects)
+    assert result.items == 0 and result.stats["zaman/warc/skipped_not_article"] == 5
+
+    result = reextract(warcs, out, rejects, mirror=mirror)
+    (item,) = jsonl(out)
+    assert item["url"] == "https://en.zamanalwsl.net/news/article/28116"
+    assert item["headline"] and result.stats["zaman/items/duplicate"] == 1  # the first one wins
+    assert [(r["url"], r["stage"], r["reasons"]) for r in jsonl(rejects)] == [
+        ("https://en.zamanalwsl.net/news/article/41000", "fetch", ["HTTP 403"])]
+    assert not list(tmp_path.glob("*.part"))

@@ -7,7 +7,13 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -19,9 +25,11 @@ from warcio.archiveiterator import ArchiveIterator
 
 from zamanscraper import items, urls
 from zamanscraper.middlewares.warc import WarcWriterMiddleware
+from zamanscraper.reextract import reextract
 from zamanscraper.settings import DOWNLOADER_MIDDLEWARES
 from zamanscraper.version import extractor_version
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 PAGE = ("<html><body><h1>Headline</h1><p>" + "Text of the article. " * 200 + "</p></body></html>").encode()
 
 
@@ -137,3 +145,34 @@ def test_crawl_keeps_every_fetched_page(mirror_server, scrapy_cmd, tmp_path):
     (item,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert item["url"] == urls.canonical_url("en", 28116)
     assert item["extractor_version"] == extractor_version()
+
+
+def test_kill_9_keeps_every_record_written(mirror_server, tmp_path):
+    """SIGKILL a real crawl while it writes WARC records: every record before the kill reads
+    back whole, and ``reextract`` takes the file as it is."""
+    warc_dir = tmp_path / "warc"
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "zaman", "-a", f"mirror={mirror_server.base}",
+         "-a", "ids=28100-1000000", "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}",
+         "-s", f"ZAMAN_WARC_DIR={warc_dir}", "-s", "LOG_LEVEL=ERROR"],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while sum(p.stat().st_size for p in warc_dir.glob("*.warc.gz")) < 100_000:
+            assert process.poll() is None, "the crawl ended before the kill"
+            assert time.monotonic() < deadline, "no WARC records within 120 s"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    found = records(warc_dir)
+    kinds = [kind for kind, *_ in found]
+    assert kinds.count("response") > 50
+    assert kinds.count("request") >= kinds.count("response") - 1  # at most the last pair torn
+    article = urls.canonical_url("en", 28116)
+    out = tmp_path / "re.jsonl"
+    result = reextract(sorted(warc_dir.glob("*.warc.gz")), out, tmp_path / "re-rejects.jsonl")
+    assert result.stats["zaman/warc/responses"] == kinds.count("response")
+    assert article in [json.loads(line)["url"] for line in out.read_text(encoding="utf-8").splitlines()]

@@ -179,6 +179,16 @@ class FailCrawl(Action):
                     outcome.fail(crawler, line.strip())
 
 
+class CountChecks(Action):
+    """Stats ``zaman/monitors/passed`` and ``zaman/monitors/failed`` (checks, skipped ones
+    passed): the report tells a healthy crawl from one whose monitors never ran."""
+
+    def run_action(self):
+        stats = self.data["crawler"].stats
+        stats.set_value("zaman/monitors/passed", len(self.result.monitors_passed_results))
+        stats.set_value("zaman/monitors/failed", len(self.result.monitors_failed_results))
+
+
 class CloseMonitors(MonitorSuite):
     """Run when the spider closes (``SPIDERMON_SPIDER_CLOSE_MONITORS``)."""
 
@@ -188,4 +198,5 @@ class CloseMonitors(MonitorSuite):
         ErrorsMonitor,
         FinishReasonMonitor,
     ]
+    monitors_finished_actions = [CountChecks]
     monitors_failed_actions = [FailCrawl]

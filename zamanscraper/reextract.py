@@ -1,11 +1,12 @@
 """Re-extraction of WARC files without the network: ``python -m zamanscraper reextract``.
 
 Each ``response`` record of an article URL is run through ``extract_article`` and built into an
-item exactly as the spider does (``zamanscraper.spiders.zaman.make_item``), then through the
-crawl's record pipelines (clean, validate, dedupe) and written with Scrapy's JSON-lines exporter
-in UTF-8, as ``-O`` does. So a crawl with ``ZAMAN_WARC_DIR`` set and a re-extraction of its WARC
-files give the same records; only ``fetched_at`` can differ: here it is the record's
-``WARC-Date`` (when the page was fetched, to the second).
+item exactly as the spider does (``zamanscraper.spiders.zaman.make_item``, ``items.to_item``),
+then through the crawl's record pipelines (clean, validate, dedupe) and written with Scrapy's
+JSON-lines exporter under the project's ``FEED_EXPORT_ENCODING`` and ``FEED_EXPORT_FIELDS``, as
+``-O`` does. So a crawl with ``ZAMAN_WARC_DIR`` set and a re-extraction of its WARC files give
+the same records; only ``fetched_at`` can differ: here it is the record's ``WARC-Date`` (when
+the page was fetched, to the second).
 
 Target URIs of a ``mirror=`` crawl are mapped back to site URLs with
 ``zamanscraper.urls.from_mirror``, using the mirror base the WARC's ``warcinfo`` record names
@@ -33,11 +34,13 @@ from pathlib import Path
 
 from scrapy.exceptions import DropItem
 from scrapy.exporters import JsonLinesItemExporter
+from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from zamanscraper import urls
 from zamanscraper.extract import ExtractError, extract_article
+from zamanscraper.items import to_item
 from zamanscraper.pipelines.clean import CleanPipeline
 from zamanscraper.pipelines.dedupe import DedupePipeline
 from zamanscraper.pipelines.validate import ValidatePipeline
@@ -168,7 +171,7 @@ class Progress:
         eta = (self.total - done) * elapsed / done if done else 0.0
         return (f"{self.records} records, {self.records / elapsed:.1f}/s, "
                 f"{100 * done / self.total:.0f}% of {self.total / 1e6:.1f} MB, "
-                f"ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}")
+                f"ETA {int(eta) // 3600}:{int(eta) // 60 % 60:02d}:{int(eta) % 60:02d}")
 
     def show(self, now: float) -> None:
         if self.tty:
@@ -190,6 +193,16 @@ class Result:
     elapsed: float
 
 
+def feed_exporter(file) -> JsonLinesItemExporter:
+    """Scrapy's JSON-lines exporter with the project's feed settings (encoding, field order)."""
+    settings = Settings()
+    settings.setmodule("zamanscraper.settings", priority="project")
+    return JsonLinesItemExporter(
+        file, encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
+        fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
+    )
+
+
 def reextract(paths: list[Path], output: Path, rejects_path: Path, *, mirror: str | None = None,
               timezone: str | None = None, progress: Progress | None = None) -> Result:
     """Re-extract every article response of ``paths`` into ``output`` (JSON lines) and
@@ -197,71 +210,88 @@ def reextract(paths: list[Path], output: Path, rejects_path: Path, *, mirror: st
     run succeeds. Raises :class:`WarcError` (nothing is replaced then)."""
     for path in paths:
         check_warc(path)
-    stats = Stats()
-    pipelines = [cls(stats) for cls in PIPELINES]
     partial, partial_rejects = (p.with_name(p.name + ".part") for p in (output, rejects_path))
     partial_rejects.unlink(missing_ok=True)
-    rejects = RejectsFile(partial_rejects, stats)
-    failed: dict[tuple[str, int], int | None] = {}
-    done: set[tuple[str, int]] = set()
+    run = Reextraction(RejectsFile(partial_rejects), timezone)
     start = time.monotonic()
-    with partial.open("wb") as out:
-        exporter = JsonLinesItemExporter(out, encoding="utf-8")
+    try:
+        with partial.open("wb") as out:
+            run.write(paths, out, mirror, progress)
+    except BaseException:
+        for part in (partial, partial_rejects):
+            part.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    partial_rejects.replace(rejects_path)
+    return Result(run.stats["zaman/items/written"], run.stats, time.monotonic() - start)
+
+
+class Reextraction:
+    """One run: the pipelines, the rejects file, and which articles only failed so far."""
+
+    def __init__(self, rejects: RejectsFile, timezone: str | None):
+        self.stats = Stats()
+        rejects.stats = self.stats
+        self.rejects = rejects
+        self.timezone = timezone
+        self.pipelines = [cls(self.stats) for cls in PIPELINES]
+        #: article -> last HTTP status of an error answer, until a 2xx answer is seen
+        self.failed: dict[tuple[str, int], int | None] = {}
+        self.done: set[tuple[str, int]] = set()
+
+    def write(self, paths: list[Path], out, mirror: str | None, progress: Progress | None) -> None:
+        exporter = feed_exporter(out)
         exporter.start_exporting()
         try:
             for path in paths:
                 for page in pages(path, mirror, progress):
                     if progress is not None:
                         progress.page()
-                    item = page_item(page, stats, rejects, failed, done, timezone)
-                    if item is None:
-                        continue
-                    try:
-                        for pipeline in pipelines:
-                            item = pipeline.process_item(item)
-                    except DropItem as drop:
-                        rejects.item_dropped(item, exception=drop)
-                        continue
-                    exporter.export_item(item)
-                    stats.inc_value("zaman/items/written")
-            for key, status in failed.items():
-                if key not in done:
+                    item = self.item(page)
+                    if item is not None:
+                        self.export(item, exporter)
+            for key, status in self.failed.items():
+                if key not in self.done:
                     reason = f"HTTP {status}" if status else "no HTTP status"
-                    rejects.write(urls.canonical_url(*key), "fetch", [reason], {})
+                    self.rejects.write(urls.canonical_url(*key), "fetch", [reason], {})
+            self.rejects.open()  # an empty rejects file says "no rejects"
         finally:
-            rejects.close()
+            self.rejects.close()
             if progress is not None:
                 progress.finish()
         exporter.finish_exporting()
-    rejects.open()  # an empty rejects file says "no rejects"
-    rejects.close()
-    partial.replace(output)
-    partial_rejects.replace(rejects_path)
-    return Result(stats["zaman/items/written"], stats, time.monotonic() - start)
 
+    def export(self, item, exporter) -> None:
+        try:
+            for pipeline in self.pipelines:
+                item = pipeline.process_item(item)
+        except DropItem as drop:
+            self.rejects.item_dropped(item, exception=drop)
+            return
+        exporter.export_item(item)
+        self.stats.inc_value("zaman/items/written")
 
-def page_item(page: Page, stats: Stats, rejects: RejectsFile, failed: dict, done: set,
-              timezone: str | None) -> dict | None:
-    """The item of one response record, or None (skipped, HTTP error, parse reject)."""
-    stats.inc_value("zaman/warc/responses")
-    key = urls.article_key(page.uri) if urls.is_site_url(page.uri) else None
-    if key is None:
-        stats.inc_value("zaman/warc/skipped_not_article")
-        return None
-    if page.status is None or not 200 <= page.status < 300:
-        failed[key] = page.status
-        stats.inc_value("zaman/warc/http_errors")
-        return None
-    done.add(key)
-    url = urls.canonical_url(*key)
-    try:
-        record = extract_article(page.body, url, timezone=timezone)
-    except ExtractError as error:
-        rejects.page_rejected(url, [str(error)], {})
-        return None
-    except Exception as error:  # an extractor bug must not lose the page: record it, loudly
-        logger.exception("Extractor crashed on %s", url)
-        rejects.page_rejected(url, [f"extractor crashed: {type(error).__name__}: {error}"], {})
-        return None
-    stats.inc_value("zaman/items/extracted")
-    return make_item(record, key, url, fetched_at=fetched_at(page.date))
+    def item(self, page: Page):
+        """The item of one response record, or None (skipped, HTTP error, parse reject)."""
+        self.stats.inc_value("zaman/warc/responses")
+        key = urls.article_key(page.uri) if urls.is_site_url(page.uri) else None
+        if key is None:
+            self.stats.inc_value("zaman/warc/skipped_not_article")
+            return None
+        if page.status is None or not 200 <= page.status < 300:
+            self.failed[key] = page.status
+            self.stats.inc_value("zaman/warc/http_errors")
+            return None
+        self.done.add(key)
+        url = urls.canonical_url(*key)
+        try:
+            record = extract_article(page.body, url, timezone=self.timezone)
+        except ExtractError as error:
+            self.rejects.page_rejected(url, [str(error)], {})
+            return None
+        except Exception as error:  # an extractor bug must not lose the page: record it, loudly
+            logger.exception("Extractor crashed on %s", url)
+            self.rejects.page_rejected(url, [f"extractor crashed: {type(error).__name__}: {error}"], {})
+            return None
+        self.stats.inc_value("zaman/items/extracted")
+        return to_item(make_item(record, key, url, fetched_at=fetched_at(page.date)))

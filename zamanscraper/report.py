@@ -31,6 +31,7 @@ table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 0.2em 0.
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { padding: 0.6em 1em; border-radius: 4px; font-weight: bold; }
 .ok { background: #e3f4e1; color: #1d5e1a; } .failed { background: #fbe3e3; color: #8a1111; }
+.unknown { background: #fdf3d7; color: #6b4e00; }
 .low { color: #b00000; font-weight: bold; } .muted { color: #777; } ul.urls { margin: 0; padding-left: 1.2em; }
 """
 
@@ -73,11 +74,22 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if isinstance(value, datetime) else "?"
 
 
-def verdict(failures: list[str]) -> str:
-    if not failures:
-        return '<p class="verdict ok">All monitors passed: the crawl looks healthy.</p>'
-    items = "".join(f"<li>{escape(f)}</li>" for f in failures)
-    return f'<div class="verdict failed">The crawl failed:<ul>{items}</ul></div>'
+def verdict(failures: list[str], stats: dict) -> str:
+    """The report's first box: the failure reasons, or how many monitor checks passed.
+
+    >>> verdict([], {"zaman/monitors/passed": 6})
+    '<p class="verdict ok">All monitors passed (6 checks): the crawl looks healthy.</p>'
+    >>> "did not run" in verdict([], {}), "&lt;b&gt;" in verdict(["<b>"], {})
+    (True, True)
+    """
+    if failures:
+        items = "".join(f"<li>{escape(f)}</li>" for f in failures)
+        return f'<div class="verdict failed">The crawl failed:<ul>{items}</ul></div>'
+    if "zaman/monitors/passed" not in stats:
+        return ('<p class="verdict unknown">No failure was recorded, but the monitors did not run '
+                "(is Spidermon disabled?).</p>")
+    checks = _n(stats, "zaman/monitors/passed")
+    return f'<p class="verdict ok">All monitors passed ({checks} checks): the crawl looks healthy.</p>'
 
 
 def counts_section(stats: dict, reasons: Counter) -> str:
@@ -179,7 +191,7 @@ def render(stats: dict, *, months: Counter, reasons: Counter, examples: dict, fa
         "<h1>zamanscraper crawl report</h1>",
         f'<p class="muted">{_when(start)} to {_when(finish)}{took}; finish reason: '
         f'{escape(str(stats.get("finish_reason", "?")))}</p>',
-        verdict(failures),
+        verdict(failures, stats),
         counts_section(stats, reasons),
         coverage_section(stats, thresholds),
         provenance_section(stats),
