@@ -111,3 +111,13 @@ def test_two_workers_share_one_crawl(mirror_server, redis_server, tmp_path):
     logs = "".join(w.log.read_text(encoding="utf-8") for w in workers)
     assert "Distributed crawl" in logs and "redis://***@127.0.0.1" in logs
     assert "dropped by the scheduler" not in "".join(w.rejects.read_text() for w in workers if w.rejects.exists())
+
+
+def test_unusable_redis_is_one_line_without_the_password(mirror_server, redis_server, scrapy_cmd):
+    wrong = redis_server.url.replace(redis_server.password, "not-the-password")
+    result = scrapy_cmd("crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "ids=1-2",
+                        "-s", f"ZAMAN_REDIS_URL={wrong}")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scrapy crawl zaman: error: ZAMAN_REDIS_URL redis://***@127.0.0.1:")
+    assert "not-the-password" not in result.stderr
