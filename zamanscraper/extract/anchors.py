@@ -7,7 +7,6 @@ class names or ids: only line texts, links, and which lines are headings, captio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import selectors as S
@@ -47,7 +46,7 @@ class Anchors:
     site_region: bool = False
 
 
-def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_titles=tuple,
+def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
          h1s=tuple, prose_lines=None) -> Anchors:
     """Place the site's anchors; each one only with independent evidence for it.
 
@@ -70,7 +69,6 @@ def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_title
     """
     lines = doc.lines
     found = Anchors()
-    body_start: int | None  # where the body starts after each candidate headline
     hints = [t for t in headline_hints if t]
     found.ticker, found.ticker_lines = ticker(doc)
     dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
@@ -79,9 +77,7 @@ def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_title
         headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
         if headline and (strong or agrees(headline, [*hints, *page_titles(), *h1s()])):
             found.date_index = date_index
-            parts = date_line(lines[date_index])
-            assert parts is not None  # date_index is one of the date lines
-            category, printed = parts
+            category, printed = date_line(lines[date_index])
             found.category = clean_text(category)
             found.published_raw = clean_text(printed)
             found.headline, found.body_start, found.headline_strong = headline, body_start, strong
@@ -113,20 +109,20 @@ def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_title
     return found
 
 
-def _prose_follows(lines: list[Line], headline: str, start: int | None, prose_lines) -> bool:
+def _prose_follows(lines: list[Line], headline: str, start: int, prose_lines) -> bool:
     """Article prose of the generic layer (``prose_lines()``) follows line ``start`` within a
     few lines (a lead tag or an image may stand between). A short repeated line
     ("Advertisement", "Next Post", a name) is no headline, whatever follows it."""
-    if start is None or prose_lines is None or len(headline.split()) < MIN_HEADLINE_WORDS:
+    if prose_lines is None or len(headline.split()) < MIN_HEADLINE_WORDS:
         return False
     generic = {id(line) for line in prose_lines()}
     end = min(start + HEADLINE_WINDOW + 2, len(lines))
     return any(id(lines[j]) in generic and len(lines[j].text) >= MIN_PROSE_LINE for j in range(start, end))
 
 
-def _masthead_before(lines: list[Line], start: int | None) -> bool:
-    """The site's tagline or search placeholder stands above the headline (at ``start``)."""
-    return start is not None and any(S.SITE_MASTHEAD.search(lines[j].text) for j in range(start))
+def _masthead_before(lines: list[Line], start: int) -> bool:
+    """The site's tagline or search placeholder stands above the headline."""
+    return any(S.SITE_MASTHEAD.search(lines[j].text) for j in range(start))
 
 
 def _has_digit(text: str) -> bool:
@@ -187,7 +183,7 @@ def _best_date_line(lines: list[Line], candidates: list[int]) -> int | None:
 
 def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
     """Up to HEADLINE_WINDOW headline-like (index, text) pairs next to line i."""
-    out: list[tuple[int, str]] = []
+    out = []
     j = i + step
     while 0 <= j < len(lines) and len(out) < HEADLINE_WINDOW:
         line = lines[j]
@@ -230,7 +226,7 @@ def _headline_around(lines, date_index, skip) -> tuple[str | None, int, bool]:
 def _doubled_headline(lines: list[Line], skip) -> tuple[str | None, int | None]:
     """No date line: the site still prints the headline twice in a row."""
     texts = [(i, line.text) for i, line in enumerate(lines) if line.text and i not in skip]
-    for (_, text), (j, following) in zip(texts, texts[1:], strict=False):
+    for (i, text), (j, following) in zip(texts, texts[1:]):
         if text == following and len(text) <= MAX_HEADLINE and not S.CHROME_LINES.match(text):
             return text, j + 1
     return None, None
@@ -296,10 +292,9 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
             rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
             following = range(i - 1, max(i - 40, -1), -1)
         # a label alone on its line (even split over inline tags) leaves nothing to split
-        cleaned = clean_text(rest)
-        items = _split_items(line, rest, weak=True) if cleaned else []
-        if not items and cleaned:
-            items = [cleaned]
+        items = _split_items(line, rest, weak=True) if clean_text(rest) else []
+        if not items and clean_text(rest):
+            items = [clean_text(rest)]
         used = {i}
         if not items:
             items, more = _ticker_lines(lines, following)
@@ -312,7 +307,7 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
 def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
-    links = [c for t, _ in line.links if (c := clean_text(t)) and not S.TICKER_LABEL.match(t + ":")]
+    links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.TICKER_LABEL.match(t + ":")]
     if len(links) >= 2:
         return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
@@ -321,9 +316,9 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
             return pieces
     element = line.element
     if element is not None and len(element):
-        texts = [clean_text(text_of(c)) for c in element
-                 if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
-        children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
+        children = [clean_text(text_of(c)) for c in element
+                    if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
+        children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
     return []
@@ -381,7 +376,7 @@ def keywords(lines: list[Line], indexes) -> list[str]:
         line = lines[i]
         if not S.KEYWORDS_LABEL.match(line.text):
             continue
-        links = [c for t, _ in line.links if (c := clean_text(t)) and not S.KEYWORDS_LABEL.match(t + ":")]
+        links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
         rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)
@@ -390,14 +385,14 @@ def keywords(lines: list[Line], indexes) -> list[str]:
             pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text
         if pieces:
             return pieces
-        out: list[str] = []
+        out = []
         for j in range(i + 1, min(i + 30, len(lines))):
             nxt = lines[j]
             if nxt.img is not None:
                 continue
             if nxt.link_share < 0.9:
                 break
-            out.extend(c for t, _ in nxt.links if (c := clean_text(t)))
+            out.extend(clean_text(t) for t, _ in nxt.links if clean_text(t))
         return out
     return []
 

@@ -53,8 +53,7 @@ _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
 _HAS_TAG = re.compile(r"<[A-Za-z!/]")
 #: inline styles that hide an element from every reader
-_HIDDEN_STYLE = re.compile(
-    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
 #: source whitespace a browser shows as one space (not NBSP, which it shows as it is)
 _SOURCE_SPACE = re.compile(r"[ \t\n\r\f]+")
 #: an XHTML page's ``<?xml … encoding=…?>``: lxml refuses it on already-decoded text
@@ -73,9 +72,9 @@ class Line:
     soft: bool = False
     #: image source for an image marker line (text is "")
     img: str | None = None
-    element: etree._Element | None = None
+    element: object = None
     #: the block element whose text this is (the nearest block ancestor of the text)
-    block: etree._Element | None = None
+    block: object = None
 
     @property
     def shown(self) -> str:
@@ -121,8 +120,7 @@ def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = No
     >>> decode("تموز".encode("windows-1256") + b' <meta charset="windows-1256">')[:4]
     'تموز'
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
     try:
@@ -130,10 +128,10 @@ def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = No
     except UnicodeDecodeError:
         pass
     meta = _META_CHARSET.search(data[:4096])
-    for label in (hint, meta and meta.group(1).decode("ascii"), fallback):
-        if label:
+    for name in (hint, meta and meta.group(1).decode("ascii"), fallback):
+        if name:
             try:
-                codec = codecs.lookup(label).name
+                codec = codecs.lookup(name).name
             except LookupError:
                 continue
             if codec != "utf-8":
@@ -191,9 +189,8 @@ def is_hidden(element) -> bool:
     ``visibility:hidden`` (a class-based rule in a stylesheet is not seen here).
 
     >>> from lxml import etree
-    >>> [is_hidden(etree.fromstring(x)) for x in (
-    ...     '<p hidden="">x</p>', '<p style="color:red; DISPLAY: none !important">x</p>',
-    ...     '<p style="visibility:hidden">x</p>', '<p style="display:block">x</p>')]
+    >>> [is_hidden(etree.fromstring(x)) for x in ('<p hidden="">x</p>', '<p style="color:red; DISPLAY: none !important">x</p>',
+    ...                                            '<p style="visibility:hidden">x</p>', '<p style="display:block">x</p>')]
     [True, True, True, False]
     """
     attrib = element.attrib
