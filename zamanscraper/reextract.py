@@ -43,6 +43,7 @@ from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.items import to_item
 from zamanscraper.pipelines.clean import CleanPipeline
 from zamanscraper.pipelines.dedupe import DedupePipeline
+from zamanscraper.pipelines.plausible import PlausiblePipeline
 from zamanscraper.pipelines.validate import ValidatePipeline
 from zamanscraper.rejects import RejectsFile
 from zamanscraper.spiders.zaman import make_item
@@ -50,7 +51,7 @@ from zamanscraper.spiders.zaman import make_item
 logger = logging.getLogger(__name__)
 
 #: the crawl's record pipelines (``ITEM_PIPELINES``), in order
-PIPELINES = (CleanPipeline, ValidatePipeline, DedupePipeline)
+PIPELINES = (CleanPipeline, ValidatePipeline, PlausiblePipeline, DedupePipeline)
 
 
 class WarcError(Exception):

@@ -59,6 +59,8 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 ITEM_PIPELINES = {
     "zamanscraper.pipelines.clean.CleanPipeline": 100,
     "zamanscraper.pipelines.validate.ValidatePipeline": 200,
+    # last net: a host-name headline or a body that is not prose is rejected (stage validate)
+    "zamanscraper.pipelines.plausible.PlausiblePipeline": 250,
     "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
 }
 EXTENSIONS = {
@@ -77,6 +79,8 @@ FEED_EXPORT_FIELDS = list(FIELD_NAMES)
 FEED_EXPORTERS = {"csv": "zamanscraper.exporters.JsonCellCsvItemExporter"}
 #: IANA zone name (e.g. "Europe/Istanbul") applied to page dates printed without a zone; None: leave naive
 ZAMAN_TIMEZONE = None
+#: a record whose body has fewer words in all is rejected as not an article (pipelines.plausible)
+ZAMAN_MIN_BODY_WORDS = 8
 #: JSONL file the rejects extension appends to (stages fetch/parse/validate); "" disables it
 ZAMAN_REJECTS_PATH = "rejects.jsonl"
 
