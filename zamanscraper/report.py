@@ -19,7 +19,10 @@ from zamanscraper.figures import field_coverage, percent, provenance_key
 
 #: fields that come from the URL or the crawl, not the page: always there, not worth a row
 NOT_EXTRACTED = ("url", "article_id", "edition", "fetched_at", "extractor_version", "provenance")
-LAYER_COLORS = {"selector": "#4e79a7", "metadata": "#59a14f", "text": "#f28e2b", "fallback": "#e15759"}
+#: a colour per provenance layer (``items.LAYERS``, strongest first); layers added later get grey
+LAYER_COLORS = {layer: color for layer, color in zip(
+    LAYERS, ("#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1", "#9c755f"))}
+LAYER_COLORS.update({layer: "#999999" for layer in LAYERS if layer not in LAYER_COLORS})
 MONTH = re.compile(r"\d{4}-\d{2}")
 #: reject reasons listed
 TOP_REASONS = 15
