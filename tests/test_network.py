@@ -15,8 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO_ROOT
 from netserver import serve
 

@@ -70,11 +70,15 @@ PAGES = {
     "404 with 200": ("""<html><head><title>Zaman Al Wasl</title></head><body>
         <nav><a href="/">Home</a></nav><h1>Oops! That page can't be found.</h1>
         <p>404 Not Found</p></body></html>""", "error"),
-    "page not found title": ("<html><head><title>Page not found – Zaman Al Wasl</title></head><body><p>Sorry.</p></body></html>", "error"),
-    "arabic 404": ("<html dir='rtl'><head><title>زمان الوصل</title></head><body><h1>الصفحة غير موجودة</h1></body></html>", "error"),
-    "search page": ("<html><head><title>Search results | Zaman Al Wasl</title></head><body><p>No results.</p></body></html>", "listing"),
+    "page not found title": ("<html><head><title>Page not found – Zaman Al Wasl</title></head>"
+                             "<body><p>Sorry.</p></body></html>", "error"),
+    "arabic 404": ("<html dir='rtl'><head><title>زمان الوصل</title></head>"
+                   "<body><h1>الصفحة غير موجودة</h1></body></html>", "error"),
+    "search page": ("<html><head><title>Search results | Zaman Al Wasl</title></head>"
+                    "<body><p>No results.</p></body></html>", "listing"),
     "listing at article url": ("<html><head><title>Zaman Al Wasl - 1/1</title></head><body>"
-                               + "".join(f'<a href="/news/article/{i}">Story {i}</a><p>Summary {i}</p>' for i in range(10))
+                               + "".join(f'<a href="/news/article/{i}">Story {i}</a><p>Summary {i}</p>'
+                                         for i in range(10))
                                + '<a href="/news/articles/1/2">Next</a></body></html>', "listing"),
 }
 

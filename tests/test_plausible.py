@@ -6,8 +6,8 @@ import json
 
 import pytest
 from scrapy.utils.test import get_crawler
-
 from test_golden import EXPECTED
+
 from zamanscraper.pipelines.plausible import ImplausibleItem, PlausiblePipeline, problems
 from zamanscraper.rejects import RejectsFile
 from zamanscraper.spiders.zaman import ZamanSpider

@@ -79,7 +79,8 @@ SHORT_CHARS = 2500
 CHALLENGE_TEXT = (
     "just a moment", "checking your browser", "checking if the site connection is secure",
     "verify you are human", "verifying you are human", "review the security of your connection",
-    "enable javascript and cookies to continue", "you have been blocked", "why have i been blocked", "attention required", "ray id",
+    "enable javascript and cookies to continue", "you have been blocked", "why have i been blocked",
+    "attention required", "ray id",
     "performance & security by cloudflare", "ddos protection by",
     "you don't have permission to access", "request unsuccessful", "incapsula incident id",
     "sucuri website firewall", "pardon our interruption", "the requested url was rejected",
@@ -187,7 +188,8 @@ def found(phrases, text: str) -> list[str]:
 def listing_links(source: str) -> tuple[int, bool]:
     """``(distinct article ids linked, links a listing page >= 2)``; ids are counted only then.
 
-    >>> listing_links('<a href="/news/article/5">a</a><a href="/news/5.html">b</a><a href="/news/articles/1/2">next</a>')
+    >>> listing_links('<a href="/news/article/5">a</a><a href="/news/5.html">b</a>'
+    ...               '<a href="/news/articles/1/2">next</a>')
     (1, True)
     >>> listing_links('<a href="/news/article/5">a</a><a href="/news/articles/30/1">Opinion</a>')
     (0, False)
@@ -246,10 +248,12 @@ def classify(source: str, visible: str | None = None) -> tuple[str, str] | None:
 def check(source: str, visible: str | None = None) -> None:
     """Raise :class:`NotAnArticle` for a page :func:`classify` recognises.
 
-    >>> check("<title>404 Not Found</title>")
-    Traceback (most recent call last):
-    ...
-    zamanscraper.extract.pagekind.NotAnArticle: not an article: error page served with status 200 (title '404 Not Found')
+    >>> try:
+    ...     check("<title>404 Not Found</title>")
+    ... except NotAnArticle as error:
+    ...     print(error.kind, "|", error.reason)
+    error | title '404 Not Found'
+    >>> check("<title>Russia to broker new deal</title><p>Story.</p>")
     """
     kind = classify(source, visible)
     if kind is not None:

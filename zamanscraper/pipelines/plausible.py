@@ -41,8 +41,10 @@ CHARS_PER_WORD = 6
 def word_count(text: str) -> int:
     """Words of ``text``; for text written without spaces, its length over ``CHARS_PER_WORD``.
 
-    >>> word_count("Home News Opinion"), word_count("先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで逮捕。")
-    (3, 6)
+    >>> word_count("Home News Opinion")
+    3
+    >>> word_count("先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで逮捕。")
+    6
     """
     return max(len(text.split()), len(text) // CHARS_PER_WORD)
 
@@ -81,11 +83,15 @@ def problems(record: dict, min_words: int = MIN_BODY_WORDS) -> list[str]:
     ...     "Checking your browser before accessing en.zamanalwsl.net.",
     ...     "This process is automatic. Your browser will redirect to your requested content shortly.",
     ...     "DDoS protection by Cloudflare", "Ray ID: 7f3a9b2c1d0e4f56"]})
-    ["headline is a host name: 'en.zamanalwsl.net'", "body is WAF challenge text ('checking your browser', 'ray id', 'ddos protection by')"]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ["headline is a host name: 'en.zamanalwsl.net'",
+     "body is WAF challenge text ('checking your browser', 'ray id', 'ddos protection by')"]
     >>> problems({"headline": "Page not found", "body_paragraphs": ["Home", "Search"]})
-    ["headline is a page title, not an article's: 'Page not found' (error)", 'body has 2 words (fewer than 8)', 'body has no sentence']
-    >>> problems({"headline": "Local council in Azaz opens new water station",
-    ...           "body_paragraphs": ["The local council in Azaz opened a new water station on Sunday, officials said."]})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ["headline is a page title, not an article's: 'Page not found' (error)",
+     'body has 2 words (fewer than 8)', 'body has no sentence']
+    >>> problems({"headline": "Local council in Azaz opens new water station", "body_paragraphs": [
+    ...     "The local council in Azaz opened a new water station on Sunday, officials said."]})
     []
     """
     reasons = []
