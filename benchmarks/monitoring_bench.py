@@ -24,7 +24,8 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from spidermon.contrib.scrapy.extensions import Spidermon  # noqa: E402
 from truth import article_pages, url_of  # noqa: E402
 
-from zamanscraper import report, settings as project  # noqa: E402
+from zamanscraper import report  # noqa: E402
+from zamanscraper import settings as project  # noqa: E402
 from zamanscraper.extract import extract_article  # noqa: E402
 from zamanscraper.tally import Tally  # noqa: E402
 
@@ -62,7 +63,7 @@ def main() -> None:
             tally.item_scraped(record)
 
     def render():
-        report.render(crawler.stats.get_stats(), months=tally.months, reasons=Counter(), examples={},
+        report.render(crawler.stats.get_stats(), months=tally.months, stages=Counter(), reasons=Counter(), examples={},
                       failures=[], settings=crawler.settings)
 
     base, cost, once = timed(extract), timed(count), timed(render)

@@ -10,16 +10,16 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SITE
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from zamanscraper import mirror, outcome, urls
 from zamanscraper.monitors import CloseMonitors
-
-from conftest import SITE
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
@@ -102,15 +102,15 @@ def test_normal_mirror_passes_the_monitors(normal):
 
 
 def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
-    from zamanscraper.monitoring import QuietRunner
-
     from zamanscraper import settings as project
+    from zamanscraper.monitoring import QuietRunner
 
     crawler = get_crawler(settings_dict={k: getattr(project, k) for k in dir(project) if k.isupper()})
     crawler.stats.set_stats({
         "finish_reason": "closespider_errorcount", "item_scraped_count": 10, "zaman/items/extracted": 10,
         "spidermon_item_scraped_count/dict": 10,
-        **{f"spidermon_item_scraped_count/dict/{f}": 10 for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
+        **{f"spidermon_item_scraped_count/dict/{f}": 10
+           for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
         "spidermon_item_scraped_count/dict/published_at": 5,
         "zaman/provenance/headline/fallback": 3,
         "zaman/requests/failed": 7, "zaman/requests/failed/http_404": 2, "zaman/articles/requested": 15,
@@ -161,6 +161,12 @@ def test_report_is_self_contained_with_every_section(report_html):
     assert text.count("<svg") == 3
     assert "empty page: no content" in text and "https://en.zamanalwsl.net/news/article/41235" in text
     assert "<td>fetch</td><td>HTTP 404</td><td class=n>2</td>" in text
+    # the counts agree with the rejects file, stage by stage
+    lines = (report_html.parent.parent / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    stages = Counter(json.loads(line)["stage"] for line in lines)
+    assert set(stages) == {"fetch", "parse", "validate"}
+    for stage, count in stages.items():
+        assert re.search(rf"<td>rejects: {stage}[^<]*</td><td class=n>{count}</td>", text), stage
 
 
 def test_report_renders_in_headless_chromium(report_html, tmp_path):

@@ -42,7 +42,8 @@ def hbar_chart(rows: list[tuple[str, float, float | None]], title: str, width: i
                     f'fill="{MARK if short else BAR}"/>')
         if marker is not None:
             x = label_w + min(max(marker, 0.0), 1.0) * bar_w
-            body.append(f'<line x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" y2="{y + 18}" stroke="{MARK}" stroke-width="2"/>')
+            body.append(f'<line x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" y2="{y + 18}" '
+                        f'stroke="{MARK}" stroke-width="2"/>')
         body.append(f'<text x="{label_w + bar_w + 6}" y="{y + 13}" {FONT}>{share * 100:.0f}%</text>')
     return _svg(width, len(rows) * row_h + 8, body, title)
 
@@ -72,7 +73,8 @@ def stacked_chart(rows: list[tuple[str, dict[str, int]]], colors: dict[str, str]
             body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="16" fill="{color}">'
                         f"<title>{escape(part)}: {count}</title></rect>")
             if w >= 34:
-                body.append(f'<text x="{x + 4:.1f}" y="{y + 13}" fill="#ffffff" {FONT}>{count / total * 100:.0f}%</text>')
+                body.append(f'<text x="{x + 4:.1f}" y="{y + 13}" fill="#ffffff" {FONT}>'
+                            f"{count / total * 100:.0f}%</text>")
             x += w
     y = len(rows) * row_h + 10
     x = label_w
@@ -108,5 +110,6 @@ def column_chart(points: list[tuple[str, int]], title: str, width: int = 720, he
         body.append(f'<rect x="{x + step * 0.1:.1f}" y="{top + plot_h - h:.1f}" width="{max(step * 0.8, 1):.1f}" '
                     f'height="{h:.1f}" fill="{BAR}"><title>{escape(label)}: {count}</title></rect>')
         if i % every == 0:
-            body.append(f'<text x="{x + step / 2:.1f}" y="{height - 12}" text-anchor="middle" {FONT}>{escape(label)}</text>')
+            body.append(f'<text x="{x + step / 2:.1f}" y="{height - 12}" text-anchor="middle" {FONT}>'
+                        f"{escape(label)}</text>")
     return _svg(width, height, body, title)

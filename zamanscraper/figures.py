@@ -40,7 +40,7 @@ def field_coverage(stats: dict) -> dict[str, float]:
     >>> field_coverage({})
     {}
     """
-    total, counts = 0, Counter()
+    total, counts = 0, Counter[str]()
     for key, value in stats.items():
         if not key.startswith(SCRAPED_PREFIX):
             continue

@@ -98,8 +98,8 @@ class ZamanMonitor(BaseScrapyMonitor):
         return self.count("item_scraped_count")
 
     def check(self, problems: list[str | None]) -> None:
-        problems = [p for p in problems if p]
-        self.assertFalse(problems, "\n".join(problems))
+        found = [p for p in problems if p]
+        self.assertFalse(found, "\n".join(found))
 
 
 @monitors.name("Field coverage")

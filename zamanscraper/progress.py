@@ -11,6 +11,7 @@ requests waiting in the scheduler, so far. ``ZAMAN_PROGRESS_INTERVAL = 0`` disab
 from __future__ import annotations
 
 import logging
+from collections.abc import Sized
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -53,13 +54,9 @@ class Progress(LogStats):
         """Requests waiting in the scheduler, None when it cannot say."""
         engine = self.crawler.engine
         scheduler = getattr(engine, "scheduler", None) if engine is not None else None
-        if scheduler is None and engine is not None:  # Scrapy before engine.scheduler
-            slot = getattr(engine, "slot", None) or getattr(engine, "_slot", None)
-            scheduler = getattr(slot, "scheduler", None)
-        try:
-            return len(scheduler)
-        except TypeError:  # None, or a scheduler without __len__
-            return None
+        if scheduler is None and engine is not None:  # Scrapy 2.18 has no engine.scheduler
+            scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None)
+        return len(scheduler) if isinstance(scheduler, Sized) else None
 
     def line(self) -> str:
         stats = self.stats

@@ -14,23 +14,24 @@ from datetime import datetime
 from html import escape
 
 from zamanscraper import charts
-from zamanscraper.items import FIELD_NAMES, LAYERS
 from zamanscraper.figures import field_coverage, percent, provenance_key
+from zamanscraper.items import FIELD_NAMES, LAYERS
 
 #: fields that come from the URL or the crawl, not the page: always there, not worth a row
 NOT_EXTRACTED = ("url", "article_id", "edition", "fetched_at", "extractor_version", "provenance")
 #: a colour per provenance layer (``items.LAYERS``, strongest first); layers added later get grey
-LAYER_COLORS = {layer: color for layer, color in zip(
-    LAYERS, ("#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1", "#9c755f"))}
-LAYER_COLORS.update({layer: "#999999" for layer in LAYERS if layer not in LAYER_COLORS})
+PALETTE = ("#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1", "#9c755f")
+LAYER_COLORS = {layer: PALETTE[i] if i < len(PALETTE) else "#999999" for i, layer in enumerate(LAYERS)}
 MONTH = re.compile(r"\d{4}-\d{2}")
 #: reject reasons listed
 TOP_REASONS = 15
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; line-height: 1.4; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 0.2em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td, th { padding: 0.2em 0.7em; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { padding: 0.6em 1em; border-radius: 4px; font-weight: bold; }
 .ok { background: #e3f4e1; color: #1d5e1a; } .failed { background: #fbe3e3; color: #8a1111; }
@@ -61,7 +62,7 @@ def months_series(months: Counter) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] | set[int] = frozenset()) -> str:
     """An HTML table; cells are HTML already (escape before)."""
     def cells(tag, values):
         return "".join(f'<{tag}{" class=n" if i in numeric else ""}>{v}</{tag}>' for i, v in enumerate(values))
@@ -95,18 +96,17 @@ def verdict(failures: list[str], stats: dict) -> str:
     return f'<p class="verdict ok">All monitors passed ({checks} checks): the crawl looks healthy.</p>'
 
 
-def counts_section(stats: dict, reasons: Counter) -> str:
-    by_stage = Counter()
-    for (stage, _), count in reasons.items():
-        by_stage[stage] += count
+def counts_section(stats: dict, stages: Counter) -> str:
     rows = [
         ("articles requested", _n(stats, "zaman/articles/requested")),
         ("pages received (all kinds)", _n(stats, "response_received_count")),
         ("records written", _n(stats, "item_scraped_count")),
         ("duplicates dropped", _n(stats, "zaman/items/duplicate")),
+        ("rejects: fetch", stages.get("fetch", 0)),
+        ("rejects: parse (pages that are not articles)", stages.get("parse", 0)),
+        ("rejects: validate", stages.get("validate", 0)),
         ("schema errors", _n(stats, "zaman/items/rejected")),
         ("implausible records", _n(stats, "zaman/items/implausible")),
-        ("parse rejects", _n(stats, "zaman/rejects/parse")),
         ("failed requests", _n(stats, "zaman/requests/failed")),
         ("retries", _n(stats, "zaman/retry/backoff_count")),
     ]
@@ -182,12 +182,14 @@ def rejects_section(reasons: Counter, examples: dict) -> str:
     return "<h2>Top reject reasons</h2>" + _table(["stage", "reason", "count", "examples"], rows, {2}) + tail
 
 
-def render(stats: dict, *, months: Counter, reasons: Counter, examples: dict, failures: list[str],
+def render(stats: dict, *, months: Counter, stages: Counter, reasons: Counter, examples: dict, failures: list[str],
            settings) -> str:
     """The report page as HTML text."""
     thresholds = {k: float(v) for k, v in settings.getwithbase("ZAMAN_MIN_COVERAGE").items()}
     start, finish = stats.get("start_time"), stats.get("finish_time")
-    took = f" ({(finish - start).total_seconds():,.0f} s)" if isinstance(start, datetime) and isinstance(finish, datetime) else ""
+    took = ""
+    if isinstance(start, datetime) and isinstance(finish, datetime):
+        took = f" ({(finish - start).total_seconds():,.0f} s)"
     return "".join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         "<title>zamanscraper crawl report</title>",
@@ -196,7 +198,7 @@ def render(stats: dict, *, months: Counter, reasons: Counter, examples: dict, fa
         f'<p class="muted">{_when(start)} to {_when(finish)}{took}; finish reason: '
         f'{escape(str(stats.get("finish_reason", "?")))}</p>',
         verdict(failures, stats),
-        counts_section(stats, reasons),
+        counts_section(stats, stages),
         coverage_section(stats, thresholds),
         provenance_section(stats),
         months_section(months),

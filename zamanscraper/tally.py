@@ -40,7 +40,9 @@ class Tally:
         self.report_path = Path(report_path) if report_path else None
         #: records per ``YYYY-MM`` of ``published_at`` (``summary.month_of``: or ``YYYY-??``, ``(none)``)
         self.months: Counter = Counter()
-        #: ``(stage, reason)`` -> number of rejects
+        #: stage -> number of rejects
+        self.stages: Counter = Counter()
+        #: ``(stage, reason)`` -> number of rejects (a reject with two reasons counts for both)
         self.reasons: Counter = Counter()
         #: ``(stage, reason)`` -> the first few URLs rejected for it
         self.examples: dict[tuple[str, str], list[str]] = {}
@@ -64,6 +66,7 @@ class Tally:
         self.months[month_of(adapter.get("published_at"))] += 1
 
     def rejected(self, url: str | None, stage: str, reasons: list[str]) -> None:
+        self.stages[stage] += 1
         for reason in reasons or ["(no reason given)"]:
             key = (stage, reason)
             self.reasons[key] += 1
@@ -91,6 +94,7 @@ class Tally:
         html = report.render(
             self.stats.get_stats(),
             months=self.months,
+            stages=self.stages,
             reasons=self.reasons,
             examples=self.examples,
             failures=outcome.failures(self.crawler),
