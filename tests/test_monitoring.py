@@ -203,3 +203,16 @@ def test_unwritable_report_fails_the_crawl_with_one_line(tmp_path):
     (reason,) = outcome.failures(crawler)
     assert reason.startswith(f"cannot write the report {tmp_path / 'file' / 'report.html'}: "), reason
     assert crawler.stats.get_value("zaman/provenance/headline/text") == 1
+
+
+def test_tally_keeps_a_bounded_number_of_reject_reasons(monkeypatch):
+    from zamanscraper import tally as tally_module
+
+    monkeypatch.setattr(tally_module, "MAX_REASONS", 2)
+    tally = tally_module.Tally.from_crawler(get_crawler())
+    for i in range(5):
+        tally.page_rejected(url=f"https://en.zamanalwsl.net/news/article/{i}", reasons=[f"title {i}"])
+    assert tally.stages == {"parse": 5}
+    assert tally.reasons == {("parse", "title 0"): 1, ("parse", "title 1"): 1, ("parse", "(other reasons)"): 3}
+    assert tally.examples[("parse", "(other reasons)")] == [
+        f"https://en.zamanalwsl.net/news/article/{i}" for i in (2, 3, 4)]

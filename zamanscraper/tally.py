@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 #: example URLs kept per reject reason
 EXAMPLES = 3
+#: distinct reject reasons kept; later new ones are counted together as OTHER_REASONS
+MAX_REASONS = 1000
+OTHER_REASONS = "(other reasons)"
 
 
 class Tally:
@@ -69,6 +72,8 @@ class Tally:
         self.stages[stage] += 1
         for reason in reasons or ["(no reason given)"]:
             key = (stage, reason)
+            if key not in self.reasons and len(self.reasons) >= MAX_REASONS:
+                key = (stage, OTHER_REASONS)  # reasons that carry page text can be endless
             self.reasons[key] += 1
             examples = self.examples.setdefault(key, [])
             if url and len(examples) < EXAMPLES and url not in examples:
