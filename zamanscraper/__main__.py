@@ -16,6 +16,9 @@
     counts by month, edition, category and source tag; field coverage; provenance mix per field.
 ``export ARTICLES.jsonl OUT.parquet``
     the records as Parquet with real types (pyarrow: ``pip install 'zamanscraper[analysis]'``).
+``merge OUT1.jsonl OUT2.jsonl [...] -o ALL.jsonl``
+    the outputs of several workers of a distributed crawl as one dataset, each article once
+    (``zamanscraper.distributed.merge``).
 ``demo [--out DIR]``
     serve the bundled mirror on a free port and crawl all of it (``edition=both``) into
     ``DIR/articles.jsonl``, ``DIR/rejects.jsonl`` and the crawl report ``DIR/report.html``
@@ -209,6 +212,23 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_merge(args) -> int:
+    from zamanscraper.dataset import DatasetError
+    from zamanscraper.distributed.merge import merge, write_jsonl
+
+    try:
+        records, counts = merge([Path(p) for p in args.outputs])
+        write_jsonl(records, Path(args.output))
+    except DatasetError as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(f"{args.output}: {error.strerror or error}") from None
+    torn = f", {counts['torn']} torn last lines skipped" if counts["torn"] else ""
+    print(f"wrote {len(records)} records to {args.output} ({counts['read']} read, "
+          f"{counts['duplicates']} duplicates dropped{torn})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zamanscraper", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("articles", help="the crawl's JSONL output")
     p.add_argument("out", help="the Parquet file to write")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("merge", help="the JSONL outputs of several workers as one dataset, each article once")
+    p.add_argument("outputs", nargs="+", help="JSONL outputs of the workers")
+    p.add_argument("-o", "--output", required=True, help="merged JSONL (replaced)")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("demo", help="crawl the bundled offline mirror into JSONL")
     p.add_argument("--out", default="demo-output", help="output directory (default demo-output)")

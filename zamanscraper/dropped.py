@@ -17,6 +17,7 @@ from scrapy.http import Request
 from scrapy.utils.spider import iterate_spider_output
 from twisted.python.failure import Failure
 
+from zamanscraper.distributed import SEEN_ELSEWHERE
 from zamanscraper.failures import Dropped, FetchRefused, RedirectLoop
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class DroppedRequests:
         return ext
 
     def request_dropped(self, request, spider=None):
+        if request.meta.get(SEEN_ELSEWHERE):  # a distributed crawl: another worker queued it
+            return
         self.crawler.stats.inc_value("zaman/requests/dropped")
         if request.errback is None:
             logger.warning("Scrapy dropped %s (a duplicate); it has no errback to record it", request)

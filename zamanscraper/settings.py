@@ -126,6 +126,20 @@ ZAMAN_MAX_FAILED_PERCENT = 20.0
 #: (closespider_errorcount, cancelled, ...) fail the monitors
 ZAMAN_FINISH_REASONS = ["finished", "shutdown"]
 
+# --- distributed crawl on Redis (zamanscraper.distributed) ----------------------------------------
+# the add-on switches to the shared scrapy-redis scheduler when ZAMAN_REDIS_URL is set
+ADDONS = {"zamanscraper.distributed.addon.RedisCrawl": 0}
+#: redis://:PASSWORD@HOST:PORT/DB of the shared queue (or the environment variable of that name); None: one process
+ZAMAN_REDIS_URL = None
+#: name of the shared crawl (its Redis keys); None: a digest of the spider arguments, so identical commands share one
+ZAMAN_REDIS_CRAWL = None
+#: this worker's id; None: the host name and a digest of the working directory and the outputs
+ZAMAN_WORKER_ID = None
+#: seconds without a heartbeat after which a worker counts as dead and its unfinished requests are taken over
+ZAMAN_REDIS_WORKER_TIMEOUT = 30.0
+#: seconds a finished crawl's duplicate filter stays in Redis (a worker started late finds the crawl done)
+ZAMAN_REDIS_KEEP = 3600
+
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # REQUEST_FINGERPRINTER_IMPLEMENTATION is gone in Scrapy 2.19 (only one fingerprinter): not set.

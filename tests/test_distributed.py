@@ -1,0 +1,113 @@
+"""Distributed crawl on a real redis-server (127.0.0.1, OS-picked port, password, no persistence):
+several workers with the identical command share one crawl; a SIGKILLed worker restarted with
+the same command loses nothing; the outputs merge into one dataset, each article once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import redisserver
+from zamanscraper import urls
+from zamanscraper.distributed.merge import merge
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+#: liveness bound, not a timing assertion
+WITHIN = 240
+
+pytestmark = pytest.mark.skipif(redisserver.binary() is None,
+                                reason="redis-server is not installed (Debian package redis-server)")
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    with redisserver.serve(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+def article_keys() -> set[tuple[str, int]]:
+    """Every article of the mirror that ends as a record (the truth's sources)."""
+    return {(p.stem.split("-")[0], int(p.stem.split("-")[1])) for p in ARTICLES.glob("*.json")}
+
+
+class Worker:
+    """``scrapy crawl zaman`` of one worker, in the background, output ``{name}.jsonl``."""
+
+    def __init__(self, name: str, directory: Path, args: list[str]):
+        self.out = directory / f"{name}.jsonl"
+        self.rejects = directory / f"{name}.rejects.jsonl"
+        self.log = directory / f"{name}.log"
+        self.args = args
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
+        with self.log.open("a", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "scrapy", "crawl", "zaman", *self.args, "-o", str(self.out),
+                 "-s", f"ZAMAN_REJECTS_PATH={self.rejects}"],
+                cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )
+        return self
+
+    def wait(self) -> int:
+        return self.process.wait(WITHIN)
+
+    def records(self) -> list[dict]:
+        return merge_input(self.out)
+
+
+def merge_input(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.endswith("}")]
+
+
+def forbidden_keys(mirror) -> set[tuple[str, int]]:
+    meta = json.loads((mirror.root / "_meta.json").read_text(encoding="utf-8"))
+    return {urls.article_key("https:/" + p) for p, s in meta.get("status", {}).items() if s == 403}
+
+
+def common_args(mirror_server, redis_server, crawl: str, *extra: str) -> list[str]:
+    return ["-a", f"mirror={mirror_server.base}", "-a", "edition=both",
+            "-s", f"ZAMAN_REDIS_URL={redis_server.url}", "-s", f"ZAMAN_REDIS_CRAWL={crawl}",
+            # a worker may get a handful of the mirror's 38 pages, its 403s and hostile pages
+            # among them: its shares of failures and rejects are not the crawl's
+            "-s", "ZAMAN_MAX_FAILED_PERCENT=100", "-s", "ZAMAN_MAX_INVALID_PERCENT=100",
+            "-s", "ZAMAN_MAX_REJECT_PERCENT=100", *extra]
+
+
+def fetched_articles(requests: list[str]) -> Counter:
+    return Counter(k for k in (urls.article_key("https:/" + p) for p in requests) if k is not None)
+
+
+def check_outputs(workers: list[Worker], redis_server) -> None:
+    keys = Counter((r["edition"], r["article_id"]) for w in workers for r in w.records())
+    assert set(keys) == article_keys()
+    assert [k for k, n in keys.items() if n > 1] == []
+    for w in workers:
+        assert redis_server.password not in w.log.read_text(encoding="utf-8")
+    merged, counts = merge([w.out for w in workers])
+    assert len(merged) == len(article_keys()) and counts["duplicates"] == 0
+
+
+def test_two_workers_share_one_crawl(mirror_server, redis_server, tmp_path):
+    mark = mirror_server.mark()
+    args = common_args(mirror_server, redis_server, f"two-{uuid.uuid4().hex[:8]}")
+    workers = [Worker(name, tmp_path, args).start() for name in ("a", "b")]
+    assert [w.wait() for w in workers] == [0, 0], [w.log.read_text()[-2000:] for w in workers]
+    check_outputs(workers, redis_server)
+    fetched = fetched_articles(mirror_server.since(mark))
+    # every article page fetched once in all (the mirror's 403 pages are retried)
+    assert [k for k, n in fetched.items() if n > 1 and k not in forbidden_keys(mirror_server)] == []
+    logs = "".join(w.log.read_text(encoding="utf-8") for w in workers)
+    assert "Distributed crawl" in logs and "redis://***@127.0.0.1" in logs
+    assert "dropped by the scheduler" not in "".join(w.rejects.read_text() for w in workers if w.rejects.exists())

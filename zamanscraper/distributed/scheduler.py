@@ -1,0 +1,192 @@
+"""The scheduler of a distributed crawl: scrapy-redis's queue and duplicate filter, shared through
+Redis, plus the in-flight bookkeeping that makes a killed worker lose nothing
+(:mod:`zamanscraper.distributed.inflight`).
+
+- Requests go through the shared ``RFPDupeFilter`` (``zaman:{crawl}:seen``) and into the shared
+  ``PriorityQueue`` (``zaman:{crawl}:queue``). A request filtered there without a redirect
+  behind it was queued by another worker (or an earlier life of this one): it is counted
+  (``zaman/distributed/seen_elsewhere``) and marked so that it is not a fetch reject
+  (``zamanscraper.dropped``).
+- ``zaman/articles/requested`` counts the article requests this worker took from the queue.
+- :meth:`next_request` first hands out this worker's own unfinished requests (left by a killed
+  run, or taken over from a dead worker), then pops the queue into the in-flight hash. A request
+  leaves the hash once the engine has fully handled its answer: records written by the feed
+  exports, follow-up requests queued in Redis.
+- The crawl is over for a worker only when the queue is empty and no worker has an unfinished
+  request: until then it waits (a live worker may still queue more, a dead one's requests will
+  be taken over). A finished crawl's keys expire after ``ZAMAN_REDIS_KEEP`` seconds, so a worker
+  started late finds it done rather than starting it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from twisted.internet import task
+
+from zamanscraper.distributed import FIELD, SEEN_ELSEWHERE, crawl_name, redact, worker_name
+from zamanscraper.distributed.inflight import InFlight
+
+logger = logging.getLogger(__name__)
+
+
+def connect(url: str) -> redis.Redis:
+    """A checked connection to the Redis of ``ZAMAN_REDIS_URL``; NotConfigured with a one-line,
+    password-free reason when it cannot be used."""
+    try:
+        server = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
+                                      retry_on_timeout=True)
+        server.ping()
+    except (redis.RedisError, ValueError) as error:
+        raise NotConfigured(f"ZAMAN_REDIS_URL {redact(url)}: {type(error).__name__}: {error}") from None
+    return server
+
+
+class SharedScheduler:
+    def __init__(self, crawler, server: redis.Redis):
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+        self.server = server
+        self.own: deque = deque()
+        self.inflight: InFlight | None = None
+        self.heartbeat = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        url = crawler.settings.get("ZAMAN_REDIS_URL")
+        if not url:
+            raise NotConfigured("SharedScheduler needs ZAMAN_REDIS_URL")
+        scheduler = cls(crawler, connect(url))
+        crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
+        return scheduler
+
+    # --- open / close ----------------------------------------------------------------------
+
+    def open(self, spider):
+        self.spider = spider
+        settings = self.settings
+        name = settings.get("ZAMAN_REDIS_CRAWL") or crawl_name(spider.args)
+        worker = settings.get("ZAMAN_WORKER_ID") or worker_name(sorted(settings.getdict("FEEDS")))
+        self.prefix = f"zaman:{name}"
+        self.queue = PriorityQueue(self.server, spider, f"{self.prefix}:queue")
+        self.df = RFPDupeFilter(self.server, f"{self.prefix}:seen",
+                                debug=settings.getbool("DUPEFILTER_DEBUG"))
+        self.inflight = InFlight(self.server, self.prefix, worker,
+                                 settings.getfloat("ZAMAN_REDIS_WORKER_TIMEOUT"))
+        self.inflight.beat()
+        left = self.inflight.own()
+        self._take(left)
+        logger.info("Distributed crawl %s on Redis %s as worker %s: %d queued, %d unfinished of "
+                    "an earlier run", name, redact(settings.get("ZAMAN_REDIS_URL")), worker,
+                    len(self.queue), len(left))
+        self.stats.set_value("zaman/distributed/resumed", len(left))
+        self.heartbeat = task.LoopingCall(self.beat)
+        self.heartbeat.start(max(0.5, self.inflight.timeout / 4), now=False)
+        self._hook_engine()
+
+    def _hook_engine(self) -> None:
+        """Call :meth:`finished` for each request the engine is done with (records written,
+        follow-ups queued). The engine has no signal for that moment; its slot's
+        ``remove_request`` is it."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is None or not hasattr(slot, "remove_request"):
+            raise RuntimeError("this Scrapy version has no engine slot remove_request: "
+                               "distributed mode cannot track unfinished requests")
+        remove = slot.remove_request
+
+        def remove_request(request):
+            remove(request)
+            self.finished(request)
+
+        slot.remove_request = remove_request
+
+    def close(self, reason):
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
+
+    def spider_closed(self, spider=None, reason=None):
+        if self.inflight is None:
+            return
+        self.inflight.stop()
+        if not len(self.queue) and not self.inflight.anywhere():
+            keep = self.settings.getint("ZAMAN_REDIS_KEEP")
+            self.server.expire(self.df.key, keep)
+            logger.info("Distributed crawl done: its duplicate filter expires in %d s", keep)
+
+    def beat(self) -> None:
+        try:
+            self.inflight.beat()
+            self._take(self.inflight.claim_dead())
+        except redis.RedisError as error:
+            logger.error("Redis heartbeat failed: %s", error)
+
+    # --- scheduling ------------------------------------------------------------------------
+
+    def _take(self, entries) -> None:
+        for field, data in entries:
+            request = self.queue._decode_request(data)
+            request.meta[FIELD] = field
+            self.own.append(request)
+
+    def _mine(self, request, count: int) -> None:
+        """Keep ``zaman/articles/requested`` to the article requests this worker takes from the
+        queue (the monitors' denominator), not those its spider made for the shared queue."""
+        if request.meta.get("zaman_key") is not None:
+            self.stats.inc_value("zaman/articles/requested", count)
+
+    def enqueue_request(self, request) -> bool:
+        self._mine(request, -1)
+        if not request.dont_filter and self.df.request_seen(request):
+            if not request.meta.get("redirect_urls"):
+                request.meta[SEEN_ELSEWHERE] = True
+                self.stats.inc_value("zaman/distributed/seen_elsewhere")
+            self.df.log(request, self.spider)
+            return False
+        request.meta.pop(FIELD, None)
+        self.queue.push(request)
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self):
+        if self.own:
+            request = self.own.popleft()
+        else:
+            popped = self.inflight.pop(self.queue.key)
+            if popped is None:
+                return None
+            field, data = popped
+            request = self.queue._decode_request(data)
+            request.meta[FIELD] = field
+            self.stats.inc_value("scheduler/dequeued/redis")
+        self._mine(request, 1)
+        return request
+
+    def finished(self, request) -> None:
+        field = request.meta.get(FIELD)
+        if field is not None:
+            self.inflight.done(field)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.own) or bool(len(self.queue)) or self.inflight.anywhere()
+
+    def __len__(self) -> int:
+        return len(self.own) + len(self.queue)
+
+
+def scheduler_path() -> str:
+    """The ``SCHEDULER`` setting value of distributed mode (checked importable).
+
+    >>> scheduler_path()
+    'zamanscraper.distributed.scheduler.SharedScheduler'
+    """
+    path = f"{__name__}.{SharedScheduler.__name__}"
+    load_object(path)
+    return path
