@@ -58,6 +58,22 @@ def scrapy_cmd():
     return run_scrapy
 
 
+def start_scrapy(*args: str, log_path: Path) -> subprocess.Popen:
+    """``python -m scrapy ARGS`` in the background, its output in ``log_path`` (a pipe nobody
+    reads would block the crawl once full)."""
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
+    with open(log_path, "w", encoding="utf-8") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "scrapy", *args],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+
+@pytest.fixture(scope="session")
+def scrapy_popen():
+    return start_scrapy
+
+
 DEMO_TIMEZONE = "Europe/Istanbul"
 
 

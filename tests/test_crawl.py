@@ -312,7 +312,9 @@ def test_oversized_page_is_a_fetch_reject(scrapy_cmd, tmp_path):
             "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}", "-s", "DOWNLOAD_MAXSIZE=50000",
             "-s", "ZAMAN_MAX_FAILED_PERCENT=100",  # its one page fails on purpose: not the monitors' case
         )
-    assert result.returncode == 0, result.stderr[-2000:]
+    # its only article is a reject: no record, so the crawl fails (zamanscraper.verdict)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "failed: no record: 1 article pages requested, 1 requests failed" in result.stderr
     (reject,) = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
     assert reject["url"] == "https://en.zamanalwsl.net/news/article/5"
     assert reject["stage"] == "fetch"

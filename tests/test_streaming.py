@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 #: liveness bounds (the crawl normally needs about a second): not timing assertions
 FIRST_REQUEST_WITHIN = 60
 STOP_WITHIN = 60
-
-
-def start_crawl(*args: str, log_path) -> subprocess.Popen:
-    """``scrapy crawl zaman ARGS`` in the background, its log in ``log_path`` (a pipe that
-    nobody reads would block the crawl once full)."""
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
-    with open(log_path, "w", encoding="utf-8") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "crawl", "zaman", *args],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-        )
 
 
 def wait_for(condition, within: float) -> bool:
@@ -36,11 +19,11 @@ def wait_for(condition, within: float) -> bool:
     return False
 
 
-def test_million_id_range_streams_and_stops_on_sigint(mirror_server, tmp_path):
+def test_million_id_range_streams_and_stops_on_sigint(mirror_server, scrapy_popen, tmp_path):
     mark = mirror_server.mark()
     log_path = tmp_path / "crawl.log"
-    crawl = start_crawl(
-        "-a", f"mirror={mirror_server.base}", "-a", "ids=1-1000000",
+    crawl = scrapy_popen(
+        "crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "ids=1-1000000",
         "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=INFO",
         log_path=log_path,
     )

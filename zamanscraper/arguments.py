@@ -26,7 +26,9 @@ DEFAULT_MAX_PAGES = 3
 #: the largest id range ``ids=`` accepts in one crawl
 MAX_IDS = 1_000_000
 #: every argument the spider takes; names starting with ``_`` (e.g. scrapyd's ``_job``) pass
-KNOWN = frozenset({"edition", "urls", "ids", "sections", "max_pages", "since", "mirror"})
+KNOWN = frozenset({"edition", "urls", "ids", "sections", "max_pages", "since", "mirror", "mode"})
+#: ``mode=`` values: how far listings are paged (see :func:`parse_mode`)
+MODES = ("update", "archive")
 
 _ID_ITEM = re.compile(r"^(\d{1,9})(?:-(\d{1,9}))?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,6 +56,9 @@ class CrawlArguments:
     since: date | None = None
     #: ``http://host:port`` without a trailing slash, or None for the live site
     mirror: str | None = None
+    #: ``mode=``: ``update`` (stop paging a section at the first listing page whose articles are
+    #: all stored), ``archive`` (page every section to its oldest page), None (``max_pages``)
+    walk: str | None = None
     extra: dict = field(default_factory=dict)
 
     def sections_for(self, edition: str) -> tuple[int, ...]:
@@ -261,6 +266,21 @@ def parse_mirror(value: str) -> str:
     return value.rstrip("/")
 
 
+def parse_mode(value: str) -> str:
+    """
+    >>> parse_mode("Update")
+    'update'
+    >>> parse_mode("all")
+    Traceback (most recent call last):
+    ...
+    zamanscraper.arguments.SpiderArgumentError: argument mode=all: must be update or archive
+    """
+    mode = str(value).strip().lower()
+    if mode not in MODES:
+        raise SpiderArgumentError("mode", value, "must be " + " or ".join(MODES))
+    return mode
+
+
 def check_timezone(value: str | None) -> str | None:
     """The ``ZAMAN_TIMEZONE`` setting: an IANA zone name, or None/empty for none.
 
@@ -292,7 +312,7 @@ def parse(**kwargs) -> CrawlArguments:
     >>> parse(idz="5")
     Traceback (most recent call last):
     ...
-    zamanscraper.arguments.SpiderArgumentError: argument idz=5: unknown argument (known: edition, ids, max_pages, mirror, sections, since, urls)
+    zamanscraper.arguments.SpiderArgumentError: argument idz=5: unknown argument (known: edition, ids, max_pages, mirror, mode, sections, since, urls)
     """
     for name, value in kwargs.items():
         if name not in KNOWN and not name.startswith("_"):
@@ -311,12 +331,15 @@ def parse(**kwargs) -> CrawlArguments:
             )
     sections = parse_sections(kwargs["sections"]) if kwargs.get("sections") is not None else None
     since = parse_since(kwargs["since"]) if kwargs.get("since") is not None else None
+    walk = parse_mode(kwargs["mode"]) if kwargs.get("mode") is not None else None
+    if walk and url_list:
+        raise SpiderArgumentError("mode", kwargs["mode"], "does not apply to urls=")
     if kwargs.get("max_pages") is not None:
         max_pages = parse_max_pages(kwargs["max_pages"])
     else:
-        max_pages = None if since else DEFAULT_MAX_PAGES
+        max_pages = None if since or walk else DEFAULT_MAX_PAGES
     mirror = parse_mirror(kwargs["mirror"]) if kwargs.get("mirror") is not None else None
     return CrawlArguments(
         editions=editions, urls=url_list, ids=ids, sections=sections, max_pages=max_pages,
-        since=since, mirror=mirror, extra=extra,
+        since=since, mirror=mirror, walk=walk, extra=extra,
     )

@@ -2,13 +2,19 @@
 
 Line format (UTF-8, ``ensure_ascii=False``, flushed line by line)::
 
-    {"url": "<canonical site URL>", "stage": "fetch"|"parse"|"validate",
+    {"run": "<run id>", "url": "<canonical site URL>", "stage": "fetch"|"parse"|"validate",
      "reasons": ["…"], "item": {…whatever was extracted, {} when nothing}}
+
+``run`` tells apart the runs appending to one file (``zamanscraper.runid``: scrapyd's job id,
+else start time and a random suffix).
 
 Sources: ``item_dropped`` (every ``DropItem`` but duplicates; stage from the exception's
 ``stage`` attribute, ``validate`` by default) and the spider's ``page_rejected`` (stage
 ``parse``) and ``request_failed`` (stage ``fetch``) signals. Stats: ``zaman/rejects/{stage}``.
-Disabled (``NotConfigured``) when ``ZAMAN_REJECTS_PATH`` is empty. The file is appended to.
+Disabled (``NotConfigured``) when ``ZAMAN_REJECTS_PATH`` is empty. The file is appended to; it
+is opened when the spider opens, so an unwritable path ends the crawl before the first request
+(``zamanscraper.outcome``, finish reason ``rejects_unwritable``), and a torn last line left by a
+killed run is cut off first. A write that fails later fails the crawl too.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ from typing import TextIO
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 
+from zamanscraper import outcome
 from zamanscraper import signals as zaman_signals
+from zamanscraper.archive import repair_tail
 from zamanscraper.pipelines.dedupe import DuplicateItem
+from zamanscraper.runid import new_run_id, run_id
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +54,11 @@ def dropped_reject(item, exception) -> tuple[str | None, str, list[str], dict] |
 
 
 class RejectsFile:
-    def __init__(self, path: str | Path, stats=None):
+    def __init__(self, path: str | Path, stats=None, *, run_id: str | None = None, crawler=None):
         self.path = Path(path)
         self.stats = stats
+        self.run_id = run_id or new_run_id()
+        self.crawler = crawler
         self._file: TextIO | None = None
 
     @classmethod
@@ -55,7 +66,7 @@ class RejectsFile:
         path = crawler.settings.get("ZAMAN_REJECTS_PATH")
         if not path:
             raise NotConfigured("ZAMAN_REJECTS_PATH is empty")
-        ext = cls(path, crawler.stats)
+        ext = cls(path, crawler.stats, crawler=crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
@@ -64,7 +75,19 @@ class RejectsFile:
         return ext
 
     def spider_opened(self, spider=None):
-        self.open()
+        self.run_id = run_id(self.crawler)
+        try:
+            if self.path.is_file() and repair_tail(self.path):
+                logger.warning("Repaired %s: cut a torn last line (an interrupted write)", self.path)
+            self.open()
+        except OSError as error:
+            self.failed(error)
+            raise CloseSpider("rejects_unwritable") from None
+
+    def failed(self, error: OSError) -> None:
+        if self.crawler is None:
+            raise error
+        outcome.fail(self.crawler, f"cannot write rejects file {self.path}: {error.strerror or error}")
 
     def spider_closed(self, spider=None, reason=None):
         self.close()
@@ -85,10 +108,15 @@ class RejectsFile:
 
     def write(self, url: str | None, stage: str, reasons: list[str], item: dict | None = None):
         """Append one reject line (opening the file if needed) and count it."""
-        file = self.open()
-        line = {"url": url, "stage": stage, "reasons": list(reasons), "item": item or {}}
-        file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-        file.flush()
+        line = {"run": self.run_id, "url": url, "stage": stage, "reasons": list(reasons),
+                "item": item or {}}
+        try:
+            file = self.open()
+            file.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            file.flush()
+        except OSError as error:
+            self.failed(error)
+            return
         if self.stats is not None:
             self.stats.inc_value(f"zaman/rejects/{stage}")
 

@@ -67,11 +67,20 @@ EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "zamanscraper.progress.Progress": 10,  # after CoreStats (finish_time)
     "zamanscraper.tally.Tally": 100,
+    "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
+    "zamanscraper.verdict.Verdict": 450,  # a finished crawl without any record fails
     "zamanscraper.rejects.RejectsFile": 500,
     # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent
     "zamanscraper.dropped.DroppedRequests": 510,
     "zamanscraper.monitoring.Monitoring": 600,  # Spidermon, one-line log output
 }
+# local files (-o/-O): JSONL feeds go through zamanscraper.output's crash-safe archive
+FEED_STORAGES = {
+    "": "zamanscraper.feedstorage.ArchiveFeedStorage",
+    "file": "zamanscraper.feedstorage.ArchiveFeedStorage",
+}
+#: seconds between fsyncs of the JSONL output while writing (each record is written to the OS at once)
+ZAMAN_FSYNC_INTERVAL = 30.0
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
 # every field of items.Article, in its order, in every record and CSV column (missing: null)
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
@@ -139,6 +148,9 @@ ZAMAN_WORKER_ID = None
 ZAMAN_REDIS_WORKER_TIMEOUT = 30.0
 #: seconds a finished crawl's duplicate filter stays in Redis (a worker started late finds the crawl done)
 ZAMAN_REDIS_KEEP = 3600
+
+# fingerprints per run, not in JOBDIR/requests.seen, which a kill -9 leaves wrong (zamanscraper.dupefilter)
+DUPEFILTER_CLASS = "zamanscraper.dupefilter.RunDupeFilter"
 
 # --- engine --------------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -29,6 +29,7 @@ Every article is requested once, as its canonical URL, whatever form it was link
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,16 +39,19 @@ import scrapy
 from lxml import etree
 from parsel import Selector
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from zamanscraper import arguments, urls
+from zamanscraper import outcome as crawl_outcome
+from zamanscraper.arguments import SpiderArgumentError
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.extract.pagekind import CHALLENGE, NotAnArticle
 from zamanscraper.failures import WAF_CHALLENGE, Blocked, FetchRefused
 from zamanscraper.items import FIELD_NAMES, to_item
 from zamanscraper.published import published_day, with_published
-from zamanscraper.signals import page_rejected, request_failed
+from zamanscraper.signals import FETCH, Known, article_known, page_rejected, request_failed
 from zamanscraper.version import extractor_version
 
 logger = logging.getLogger(__name__)
@@ -62,6 +66,12 @@ MIRROR_SETTINGS = {
 }
 
 RECENT, OLD, UNKNOWN = "recent", "old", "unknown"
+#: :meth:`ZamanSpider.article_request` default: ask the stores whether the article is known
+ASK = object()
+#: yielded by ``initial_requests`` after ``PAUSE_EVERY`` known ids in a row: ``start`` yields
+#: to the event loop there, so skipping a long stored range never freezes the crawl
+PAUSE = object()
+PAUSE_EVERY = 500
 
 
 def feed_parser() -> etree.XMLParser:
@@ -145,6 +155,15 @@ class ZamanSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        try:
+            cls.check_arguments(kwargs, crawler.settings)
+        except SpiderArgumentError as error:
+            # scrapyd, CrawlerProcess: not a traceback, but one line and a crawl that ends at once
+            passed = {k: v for k, v in kwargs.items() if k.startswith("_")}
+            spider = super().from_crawler(crawler, *args, **passed)
+            spider.refusal = str(error)
+            crawler.signals.connect(spider.refuse, signal=signals.spider_opened)
+            return spider
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.timezone = arguments.check_timezone(crawler.settings.get("ZAMAN_TIMEZONE"))
         if spider.args.mirror:
@@ -159,11 +178,14 @@ class ZamanSpider(scrapy.Spider):
         super().__init__(*args, **parsed.extra)
         self.args = parsed
         self.timezone: str | None = None
+        #: why the crawl is refused (a bad argument or setting); None: it runs
+        self.refusal: str | None = None
         self._requested: set[tuple[str, int]] = set()
         self._outcomes: dict[tuple[str, int], str] = {}
         self._waiting: dict[tuple[str, int], list[ListingPage]] = {}
         #: listing pages may wait for articles' outcomes (discovery with ``since=``)
         self._waits_for_outcomes = parsed.mode == "discover" and parsed.since is not None
+        self._skipped_in_row = 0
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -175,17 +197,38 @@ class ZamanSpider(scrapy.Spider):
         """The URL actually requested for a site URL (the mirror's when ``mirror=`` is set)."""
         return urls.to_mirror(site_url, self.args.mirror) if self.args.mirror else site_url
 
-    def article_request(self, key: tuple[str, int], *, unique: bool = False) -> scrapy.Request | None:
-        """The request for an article, or None when it was already requested.
+    def known(self, key: tuple[str, int]) -> Known | None:
+        """What the output and the seen-store already have of an article (``article_known``
+        signal): a :class:`Known` to skip it, None to fetch it."""
+        if getattr(self, "crawler", None) is None:
+            return None
+        found = None
+        for _, answer in self.crawler.signals.send_catch_log(article_known, key=key, spider=self):
+            if answer == FETCH:
+                return None
+            if isinstance(answer, Known) and found is None:
+                found = answer
+        return found
+
+    def article_request(self, key: tuple[str, int], *, unique: bool = False,
+                        known: Known | None | object = ASK) -> scrapy.Request | None:
+        """The request for an article; None when it was already requested or is known.
 
         ``unique``: the caller guarantees ``key`` comes once (``ids=``), so it is not kept in
-        memory (a million-id range would otherwise hold every key).
+        memory (a million-id range would otherwise hold every key). ``known``: the answer of
+        :meth:`known` when already asked.
         """
         if not unique:
             if key in self._requested:
                 self._inc("zaman/articles/already_requested")
                 return None
             self._requested.add(key)
+        if known is ASK:
+            known = self.known(key)
+        if known is not None:
+            self._inc(f"zaman/articles/skipped_{known.reason}")
+            self._skipped_in_row += 1
+            return None
         self._inc("zaman/articles/requested")
         url = urls.canonical_url(*key)
         return scrapy.Request(
@@ -255,9 +298,17 @@ class ZamanSpider(scrapy.Spider):
         pending requests stay bounded by the concurrency and a shutdown cancels the wait.
         """
         for request in self.initial_requests():
+            if request is PAUSE:  # a long run of known articles: let the reactor breathe
+                await asyncio.sleep(0)
+                continue
             if self.crawler.engine.needs_backout():
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
             yield request
+
+    def refuse(self, spider=None):
+        """``spider_opened`` of a refused crawl: fail it with one line, end it before any request."""
+        crawl_outcome.fail(self.crawler, self.refusal)
+        raise CloseSpider("bad_arguments")
 
     def initial_requests(self):
         """Requests of the crawl's mode: ``urls``, ``ids`` or discovery (feeds + listings)."""
@@ -276,7 +327,11 @@ class ZamanSpider(scrapy.Spider):
                 for edition in self.args.editions:
                     request = self.article_request((edition, article_id), unique=True)
                     if request is not None:
+                        self._skipped_in_row = 0
                         yield request
+                    elif self._skipped_in_row >= PAUSE_EVERY:
+                        self._skipped_in_row = 0
+                        yield PAUSE
         else:
             for edition in self.args.editions:
                 for url in urls.feed_urls(edition):
@@ -332,12 +387,20 @@ class ZamanSpider(scrapy.Spider):
                 next_url = absolute
         if not keys:
             self._inc("zaman/listings/empty")
+        known = {key: self.known(key) for key in keys}
         for key in keys:
-            request = self.article_request(key)
+            request = self.article_request(key, known=known[key])
             if request is not None:
                 yield request
+            elif known[key] is not None and self._waits_for_outcomes:
+                self._outcomes[key] = self.since_outcome(known[key].published)
         more_allowed = self.args.max_pages is None or page < self.args.max_pages
         if next_url is None or not more_allowed:
+            return
+        if self.args.walk == "update" and keys and None not in known.values():
+            self._inc("zaman/listings/stopped_update")
+            logger.info("Section %s (%s) stops at page %s: every article on it is already stored",
+                        section, edition, page)
             return
         if self.args.since is None:
             yield self.listing_request(edition, section, page + 1)
@@ -386,16 +449,19 @@ class ZamanSpider(scrapy.Spider):
             day = published_day(item.get("published_at"))
             if day is None:
                 self._inc("zaman/items/undated_since")
-            elif day < self.args.since:
-                outcome = OLD
-            else:
-                outcome = RECENT
+            outcome = self.since_outcome(day)
         yield from self.settle(key, outcome)
         if outcome == OLD:
             self._inc("zaman/items/before_since")
             return
         self._inc("zaman/items/extracted")
         yield to_item(item)
+
+    def since_outcome(self, day: date | None) -> str:
+        """RECENT or OLD against ``since=`` for a publication date; UNKNOWN without one."""
+        if day is None or self.args.since is None:
+            return UNKNOWN
+        return OLD if day < self.args.since else RECENT
 
     def make_item(self, record: dict, key: tuple[str, int], url: str) -> dict:
         """The record in ``items.Article`` field order, identity from the canonical URL."""
