@@ -95,7 +95,8 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
         return [] if name in LIST_FIELDS else None
 
     found = anchors.find(doc, headline_hints=[sel.get("headline"), meta.get("headline")],
-                         page_titles=_page_titles(doc), h1s=_h1s(doc), prose_lines=generic)
+                         page_titles=lambda: _page_titles(doc), h1s=lambda: _h1s(doc),
+                         prose_lines=generic)
     # a stronger layer's headline must agree with one the page prints twice, and metadata's
     # must at least be visible: site names, decoy <h1>s and rewritten og:titles are noted, not used
     sel_headline, meta_headline = sel.get("headline"), meta.get("headline")
@@ -190,6 +191,7 @@ def _body(doc, sel, found, headline, generic):
         dates = [i for i, line in enumerate(lines) if anchors.date_line(line)]
         start = dates[0] + 1 if dates else 0
         region = [line for line in lines[start:anchors.body_end(lines, start, headline)] if fallback.kept(line)]
+        region = _with_generic(doc, region, generic())
         built = body_mod.build(region, headline=headline, generic=True)
         if built.paragraphs:
             return built, "selector"
@@ -198,6 +200,17 @@ def _body(doc, sel, found, headline, generic):
         if built.paragraphs or found.date_index is not None:
             return built, "text"
     return body_mod.build(generic(), headline=headline, generic=True), "fallback"
+
+
+def _with_generic(doc, region: list, generic: list) -> list:
+    """A page's ``articleBody`` container can hold only part of the story (the rest in a
+    sibling block): when the generic layer's text overlaps the container's, read both."""
+    mine = {id(line) for line in region if line.text}
+    theirs = {id(line) for line in generic if line.text}
+    if not mine or len(mine & theirs) * 2 < len(mine) or theirs <= mine:
+        return region
+    keep = mine | theirs
+    return [line for line in doc.lines if id(line) in keep or (line.img is not None and line in region)]
 
 
 def _page_titles(doc) -> list[str]:

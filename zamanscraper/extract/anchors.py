@@ -46,9 +46,12 @@ class Anchors:
     site_region: bool = False
 
 
-def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str] = (),
-         h1s: list[str] = (), prose_lines=None) -> Anchors:
+def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
+         h1s=tuple, prose_lines=None) -> Anchors:
     """Place the site's anchors; each one only with independent evidence for it.
+
+    ``page_titles`` and ``h1s`` are callables (the witnesses are read only when a rule needs
+    them); ``prose_lines`` gives the generic layer's lines.
 
     Rules (a site anchor is never trusted alone):
 
@@ -66,14 +69,13 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str
     """
     lines = doc.lines
     found = Anchors()
-    titles = [t for t in (*headline_hints, *page_titles) if t]
+    hints = [t for t in headline_hints if t]
     found.ticker, found.ticker_lines = ticker(doc)
     dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
     date_index = _best_date_line(lines, dates)
     if date_index is not None:
         headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
-        witnesses = [*titles, *h1s]
-        if headline and (strong or agrees(headline, witnesses)):
+        if headline and (strong or agrees(headline, [*hints, *page_titles(), *h1s()])):
             found.date_index = date_index
             category, printed = date_line(lines[date_index])
             found.category = clean_text(category)
@@ -87,7 +89,7 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str
         headline, body_start = _doubled_headline(lines, found.ticker_lines)
         # a page whose title names more than the site must agree with it; with no such
         # title, the generic layer's prose must follow (it runs only when asked)
-        titled = [t for t in titles if not S.SITE_NAME.match(t)]
+        titled = [t for t in (*hints, *page_titles()) if not S.SITE_NAME.match(t)]
         if headline is not None and (agrees(headline, titled) or (
                 not titled and _prose_follows(lines, headline, body_start, prose_lines))):
             found.headline, found.body_start, found.headline_strong = headline, body_start, True
@@ -101,9 +103,9 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles: list[str
         found.comments_count = comments_count(lines, tail)
     if doubled:
         # without a date line, the region after a doubled headline is the site's body only
-        # when more of the site's reading order is there, or article prose follows
-        found.site_region = (bool(found.ticker or found.keywords or found.comments_count is not None)
-                             or _prose_follows(lines, found.headline, found.body_start, prose_lines))
+        # when more of the site's reading order is there (ticker, masthead, Keywords:, Comments)
+        found.site_region = bool(found.ticker or found.keywords or found.comments_count is not None
+                                 or _masthead_before(lines, found.body_start))
     return found
 
 
@@ -116,6 +118,11 @@ def _prose_follows(lines: list[Line], headline: str, start: int, prose_lines) ->
     generic = {id(line) for line in prose_lines()}
     end = min(start + HEADLINE_WINDOW + 2, len(lines))
     return any(id(lines[j]) in generic and len(lines[j].text) >= MIN_PROSE_LINE for j in range(start, end))
+
+
+def _masthead_before(lines: list[Line], start: int) -> bool:
+    """The site's tagline or search placeholder stands above the headline."""
+    return any(S.SITE_MASTHEAD.search(lines[j].text) for j in range(start))
 
 
 def _has_digit(text: str) -> bool:

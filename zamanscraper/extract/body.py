@@ -31,7 +31,7 @@ def build(lines: list[Line], *, headline: str | None = None, generic: bool = Fal
     """``generic``: the lines come from the generic layer, which already left out what is not
     text; short lines there are subheads and list items of the article, kept."""
     body = Body()
-    pieces = _paragraphs(lines, headline, body.images)
+    pieces = _paragraphs(lines, headline, body.images, generic)
     joined = [" ".join(p) for p in pieces] if generic else _drop_titles(pieces)
     paragraphs = _drop_repeats(joined)
     _split_lead(paragraphs, body)
@@ -42,7 +42,8 @@ def build(lines: list[Line], *, headline: str | None = None, generic: bool = Fal
     return body
 
 
-def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> list[list[str]]:
+def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
+                generic: bool = False) -> list[list[str]]:
     """Paragraphs as the lines they were joined from (a paragraph's hard line breaks)."""
     out: list[list[str]] = []
     last_kept = None  # the Line that produced out[-1]
@@ -54,7 +55,7 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> l
             continue
         previous_image, after_image = after_image, None
         text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text))
-        if not text or text == headline or _is_chrome(line, text):
+        if not text or text == headline or _is_chrome(line, text, by_marks=not generic):
             continue
         if _is_caption(line, text, previous_image):
             continue
@@ -73,13 +74,15 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str]) -> l
     return out
 
 
-def _is_chrome(line: Line, text: str) -> bool:
-    """Site chrome and link lists (related articles, share buttons) inside the body area."""
+def _is_chrome(line: Line, text: str, *, by_marks: bool = True) -> bool:
+    """Site chrome and link lists (related articles, share buttons) inside the body area;
+    ``by_marks``: also every line under nav/form/footer/aside/header (the generic layer has
+    already judged its lines' containers)."""
     if S.CHROME_LINES.match(text):
         return True
     if line.link_share >= 0.9:
         return True
-    return bool(line.marks & {"nav", "form", "footer", "aside", "header"}) and not line.marks & {"figure"}
+    return by_marks and bool(line.marks & {"nav", "form", "footer", "aside", "header"}) and not line.marks & {"figure"}
 
 
 def _is_caption(line: Line, text: str, image: Line | None) -> bool:

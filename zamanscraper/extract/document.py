@@ -258,7 +258,8 @@ def linearize(root) -> list[Line]:
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if tag in skip or not isinstance(tag, str) or (el.attrib and hidden(el)):
+            if tag in skip or not isinstance(tag, str) or (
+                    (el.get("style") is not None or el.get("hidden") is not None) and hidden(el)):
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue

@@ -26,6 +26,8 @@ DECAY = (1.0, 0.5, 1 / 6, 1 / 9, 1 / 12)
 PARAGRAPH_TAGS = frozenset("p pre blockquote li dd dt td th h1 h2 h3 h4 h5 h6 figcaption font span".split())
 #: a sibling joins when its score is at least this share of the best
 SIBLING_SHARE = 0.2
+#: what a prose list item weighs beside a prose paragraph
+LIST_WEIGHT = 0.5
 #: a container with less than this prose score holds no article
 MIN_SCORE = 3.0
 #: how many levels above the best container siblings are looked for
@@ -39,6 +41,13 @@ FURNITURE = frozenset(("nav", "footer", "aside"))
 
 
 def main_lines(doc: Document) -> list[Line]:
+    """The article's lines. A page that holds it only where furniture usually is (an
+    ``<aside>``, a container named "share-zone"), or only in list items, gets a second,
+    relaxed look."""
+    return _main_lines(doc, FURNITURE, LIST_WEIGHT, True) or _main_lines(doc, frozenset(), 1.0, False)
+
+
+def _main_lines(doc: Document, furniture_marks: frozenset, list_weight: float, by_names: bool) -> list[Line]:
     lines = doc.lines
     scores: dict = {}
     chars: dict = {}
@@ -49,7 +58,7 @@ def main_lines(doc: Document) -> list[Line]:
     for line in lines:
         if line.text and line.block is not None:
             per_block[line.block] = per_block.get(line.block, 0) + 1
-    prose_ids = _prose_lines(lines)
+    prose_ids = _prose_lines(lines, furniture_marks)
     for line in lines:
         text = line.text
         block = line.block
@@ -61,10 +70,10 @@ def main_lines(doc: Document) -> list[Line]:
         # evidence about its container
         node = block.getparent() if block.tag in PARAGRAPH_TAGS or per_block[block] == 1 else block
         prose = id(line) in prose_ids
-        # list items are evidence of lists (link lists, news boxes), not of an article's body
-        score = 0.0 if "li" in line.marks or not prose else (
+        # list items are weaker evidence: news boxes and link lists are lists too
+        score = 0.0 if not prose else (list_weight if "li" in line.marks else 1.0) * (
             1 + text.count(",") + text.count("،") + text.count("、") + min(_weight(text) / 100, 3))
-        if score and _in_furniture(block, furniture):
+        if score and by_names and _in_furniture(block, furniture):
             prose, score = False, 0.0
         level = 0
         while node is not None and level < PROSE_LEVELS:
@@ -78,6 +87,12 @@ def main_lines(doc: Document) -> list[Line]:
             level += 1
     if not scores:
         return []
+
+    def same_shape(sibling, node) -> bool:
+        """A sibling built like the container's own branch (the next column, card or paragraph
+        component of a story split into repeated blocks) that holds prose, few links."""
+        return (sibling.tag == node.tag and sibling.get("class") == node.get("class")
+                and prose_chars.get(sibling, 0) > 0 and link_chars[sibling] <= 0.5 * chars[sibling])
 
     def final(node) -> float:
         return scores[node] * (1 - link_chars[node] / chars[node]) if chars.get(node) else 0.0
@@ -97,7 +112,7 @@ def main_lines(doc: Document) -> list[Line]:
             break
         for sibling in parent:
             if sibling is not node and (sibling in prose_blocks or (
-                    sibling in scores and final(sibling) >= SIBLING_SHARE * top)):
+                    sibling in scores and (final(sibling) >= SIBLING_SHARE * top or same_shape(sibling, node)))):
                 chosen.add(sibling)  # a container holding enough prose, or a prose paragraph
         if parent.tag == "body" or prose_chars.get(parent, 0) > prose_chars.get(node, 0):
             break
@@ -114,7 +129,7 @@ def main_lines(doc: Document) -> list[Line]:
         return parent in prose_chars or (parent is not None and parent.getparent() in prose_chars)
 
     return [line for line in lines
-            if _inside(line, chosen) and kept(line) and (line.img is not None or near_prose(line))]
+            if _inside(line, chosen) and kept(line, furniture_marks) and (line.img is not None or near_prose(line))]
 
 
 def _in_furniture(block, cache: dict) -> bool:
@@ -149,7 +164,7 @@ def _weight(text: str) -> int:
     return n
 
 
-def _prose_lines(lines: list[Line]) -> set[int]:
+def _prose_lines(lines: list[Line], furniture_marks: frozenset = FURNITURE) -> set[int]:
     """``id()`` of every line that is evidence of prose. A paragraph hard-wrapped with
     ``<br>`` is judged whole: its lines are joined (soft lines of the same block) first."""
     out: set[int] = set()
@@ -159,7 +174,7 @@ def _prose_lines(lines: list[Line]) -> set[int]:
         if run:
             text = " ".join(line.text for line in run)
             linked = sum(len(line.text) * line.link_share for line in run)
-            if _is_prose(text, linked / len(text), run[0].marks):
+            if _is_prose(text, linked / len(text), run[0].marks & furniture_marks):
                 out.update(id(line) for line in run)
 
     for line in lines:
@@ -192,12 +207,12 @@ def _inside(line: Line, chosen: set) -> bool:
     return False
 
 
-def kept(line: Line) -> bool:
+def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:
     """A line of the chosen containers that is text of the article, not furniture."""
     if line.img is not None:
         return True
     text = line.text
-    if line.marks & FURNITURE:
+    if line.marks & furniture_marks:
         return False
     if line.link_share >= 0.5 and not S.SENTENCE_END.search(text):
         return False

@@ -62,8 +62,13 @@ TICKER_SPLIT_WEAK = (
 )
 #: what is left between two separators that is no headline
 TICKER_NOISE = re.compile(r"^[|•·◄►▪■◆♦»«/\-–—:]*$")
-#: what stands beside a date but is no category: a byline ("by Catherine", "BY: Beachbody")
-BYLINE_CATEGORY = re.compile(r"^(?:by|posted\s+by|written\s+by)\b", re.I)
+#: what stands beside a date but is no category: a byline ("by Catherine", "BY: Beachbody",
+BYLINE_CATEGORY = re.compile(
+    r"^(?:by|posted\s+by|written\s+by|von|par|por|di|door|av|af)\b|^\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?$", re.I
+)  # a byline in several languages, or a time of day ("July 25, 2019 | 11:15 PM")
+#: lines only this site prints above an article: its tagline, its search box's placeholder
+#: (reading-order evidence for a doubled headline without a date line)
+SITE_MASTHEAD = re.compile(r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض|^Search For Keyword\.?$|^أدخل كلمات البحث واضغط على إدخال\.?$")
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
@@ -79,7 +84,7 @@ COMMENTS_COUNT = re.compile(
 )
 #: site chrome that is never article text
 CHROME_LINES = re.compile(
-    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"
+    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"  # the tagline (SITE_MASTHEAD)
     r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
     r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة|ذات صلة)\s*:?"
