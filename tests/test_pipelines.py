@@ -169,4 +169,5 @@ def test_pipeline_order_in_settings():
 
     order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)
     assert [o.rsplit(".", 1)[1] for o in order] == ["CleanPipeline", "ValidatePipeline",
-                                                    "PlausiblePipeline", "DedupePipeline"]
+                                                    "PlausiblePipeline", "DedupePipeline",
+                                                    "UnchangedPipeline"]  # last: compares the final record

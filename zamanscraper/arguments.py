@@ -302,6 +302,36 @@ def check_timezone(value: str | None) -> str | None:
     return value
 
 
+def check_number(settings, name: str, *, integer: bool = False) -> float:
+    """A ``ZAMAN_*`` number setting that must be at least 0 (0 when not set at all).
+
+    >>> check_number({"ZAMAN_REFRESH_DAYS": "7"}, "ZAMAN_REFRESH_DAYS", integer=True)
+    7
+    >>> check_number({"ZAMAN_REFRESH_DAYS": "-1"}, "ZAMAN_REFRESH_DAYS", integer=True)
+    Traceback (most recent call last):
+    ...
+    zamanscraper.arguments.SpiderArgumentError: setting ZAMAN_REFRESH_DAYS=-1: must be a whole number of at least 0
+    """
+    value = settings.get(name)
+    if value is None:  # not set: the component's default
+        return 0
+    kind = "a whole number" if integer else "a number"
+    try:
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise SpiderArgumentError(name, value, f"must be {kind} of at least 0", kind="setting")
+    return number
+
+
+def check_settings(settings) -> None:
+    """Every ``ZAMAN_*`` setting the crawl components read; the first bad one raises."""
+    check_timezone(settings.get("ZAMAN_TIMEZONE"))
+    check_number(settings, "ZAMAN_REFRESH_DAYS", integer=True)
+    check_number(settings, "ZAMAN_FSYNC_INTERVAL")
+
+
 def parse(**kwargs) -> CrawlArguments:
     """All spider arguments at once; raises :class:`SpiderArgumentError` on the first bad one.
 
@@ -309,6 +339,8 @@ def parse(**kwargs) -> CrawlArguments:
     'ids'
     >>> parse(since="2020-01-01").max_pages is None
     True
+    >>> parse(mode="archive").max_pages is None, parse(mode="update", max_pages="5").max_pages
+    (True, 5)
     >>> parse(idz="5")
     Traceback (most recent call last):
     ...

@@ -62,12 +62,14 @@ ITEM_PIPELINES = {
     # last net: a host-name headline or a body that is not prose is rejected (stage validate)
     "zamanscraper.pipelines.plausible.PlausiblePipeline": 250,
     "zamanscraper.pipelines.dedupe.DedupePipeline": 300,
+    "zamanscraper.pipelines.seen.UnchangedPipeline": 350,  # with ZAMAN_STATE_PATH only
 }
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,  # replaced by the progress line below
     "zamanscraper.progress.Progress": 10,  # after CoreStats (finish_time)
     "zamanscraper.tally.Tally": 100,
     "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
+    "zamanscraper.seen.SeenState": 420,  # incremental reruns, with ZAMAN_STATE_PATH only
     "zamanscraper.verdict.Verdict": 450,  # a finished crawl without any record fails
     "zamanscraper.rejects.RejectsFile": 500,
     # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent
@@ -81,6 +83,10 @@ FEED_STORAGES = {
 }
 #: seconds between fsyncs of the JSONL output while writing (each record is written to the OS at once)
 ZAMAN_FSYNC_INTERVAL = 30.0
+#: SQLite seen-store for incremental reruns (zamanscraper.seen); None: every run fetches everything
+ZAMAN_STATE_PATH = None
+#: with a seen-store, stored articles published within this many days are fetched again (0: never)
+ZAMAN_REFRESH_DAYS = 7
 FEED_EXPORT_ENCODING = "utf-8"  # real UTF-8 in JSONL, no \uXXXX escapes (Scrapy issue 5797)
 # every field of items.Article, in its order, in every record and CSV column (missing: null)
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)

@@ -33,12 +33,14 @@ from __future__ import annotations
 
 import logging
 
-from .. import urls
-from . import anchors, body as body_mod, document, fallback, metadata, selectors as S
-from .pagekind import check as check_page_kind
+from . import anchors, document, fallback, metadata
+from . import body as body_mod
+from . import selectors as S
 from .dates import parse_date
-from .errors import ExtractError
 from .document import text_of
+from .errors import ExtractError
+from .pagekind import check as check_page_kind
+from .. import urls
 from ..processors import ascii_digits, clean_text, script_of
 
 __all__ = ["ExtractError", "extract_article"]
@@ -61,13 +63,14 @@ def extract_article(html: bytes | str, url: str, *, timezone: str | None = None)
     doc = document.parse(html, fallback_encoding="windows-1256" if edition == "ar" else "windows-1252")
     # challenge, login, error and listing pages served with 200 are not articles (pagekind.NotAnArticle)
     check_page_kind(doc.source, " ".join(line.text for line in doc.lines if line.text))
-    record = {
-        "url": urls.canonical_url(edition, article_id),
+    canonical = urls.canonical_url(edition, article_id)
+    record: dict = {
+        "url": canonical,
         "article_id": article_id,
         "edition": edition,
     }
     provenance: dict[str, str] = {}
-    record.update(_fields(doc, url=record["url"], timezone=timezone, provenance=provenance))
+    record.update(_fields(doc, url=canonical, timezone=timezone, provenance=provenance))
     if not record["language"]:
         record["language"] = edition
     record["provenance"] = provenance

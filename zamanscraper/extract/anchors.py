@@ -7,6 +7,7 @@ class names or ids: only line texts, links, and which lines are headings, captio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import selectors as S
@@ -46,7 +47,7 @@ class Anchors:
     site_region: bool = False
 
 
-def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
+def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_titles=tuple,
          h1s=tuple, prose_lines=None) -> Anchors:
     """Place the site's anchors; each one only with independent evidence for it.
 
@@ -77,7 +78,7 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
         headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
         if headline and (strong or agrees(headline, [*hints, *page_titles(), *h1s()])):
             found.date_index = date_index
-            category, printed = date_line(lines[date_index])
+            category, printed = date_line(lines[date_index]) or (None, "")
             found.category = clean_text(category)
             found.published_raw = clean_text(printed)
             found.headline, found.body_start, found.headline_strong = headline, body_start, strong
@@ -86,13 +87,13 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
             date_index = None
     doubled = False
     if found.headline is None:
-        headline, body_start = _doubled_headline(lines, found.ticker_lines)
+        doubled_line, doubled_start = _doubled_headline(lines, found.ticker_lines)
         # a page whose title names more than the site must agree with it; with no such
         # title, the generic layer's prose must follow (it runs only when asked)
         titled = [t for t in (*hints, *page_titles()) if not S.SITE_NAME.match(t)]
-        if headline is not None and (agrees(headline, titled) or (
-                not titled and _prose_follows(lines, headline, body_start, prose_lines))):
-            found.headline, found.body_start, found.headline_strong = headline, body_start, True
+        if doubled_line is not None and doubled_start is not None and (agrees(doubled_line, titled) or (
+                not titled and _prose_follows(lines, doubled_line, doubled_start, prose_lines))):
+            found.headline, found.body_start, found.headline_strong = doubled_line, doubled_start, True
             doubled = True
     if found.headline is None:
         found.headline, found.body_start = _headline_from_hints(lines, headline_hints, date_index)
@@ -105,7 +106,7 @@ def find(doc: Document, *, headline_hints: list[str] = (), page_titles=tuple,
         # without a date line, the region after a doubled headline is the site's body only
         # when more of the site's reading order is there (ticker, masthead, Keywords:, Comments)
         found.site_region = bool(found.ticker or found.keywords or found.comments_count is not None
-                                 or _masthead_before(lines, found.body_start))
+                                 or _masthead_before(lines, found.body_start or 0))
     return found
 
 
@@ -183,7 +184,7 @@ def _best_date_line(lines: list[Line], candidates: list[int]) -> int | None:
 
 def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
     """Up to HEADLINE_WINDOW headline-like (index, text) pairs next to line i."""
-    out = []
+    out: list[tuple[int, str]] = []
     j = i + step
     while 0 <= j < len(lines) and len(out) < HEADLINE_WINDOW:
         line = lines[j]
@@ -226,7 +227,7 @@ def _headline_around(lines, date_index, skip) -> tuple[str | None, int, bool]:
 def _doubled_headline(lines: list[Line], skip) -> tuple[str | None, int | None]:
     """No date line: the site still prints the headline twice in a row."""
     texts = [(i, line.text) for i, line in enumerate(lines) if line.text and i not in skip]
-    for (i, text), (j, following) in zip(texts, texts[1:]):
+    for (_, text), (j, following) in zip(texts, texts[1:], strict=False):
         if text == following and len(text) <= MAX_HEADLINE and not S.CHROME_LINES.match(text):
             return text, j + 1
     return None, None
@@ -292,9 +293,10 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
             rest = S.TICKER_LABEL_END.sub("", raw.rstrip(), count=1)
             following = range(i - 1, max(i - 40, -1), -1)
         # a label alone on its line (even split over inline tags) leaves nothing to split
-        items = _split_items(line, rest, weak=True) if clean_text(rest) else []
-        if not items and clean_text(rest):
-            items = [clean_text(rest)]
+        alone = clean_text(rest)
+        items = _split_items(line, rest, weak=True) if alone else []
+        if not items and alone:
+            items = [alone]
         used = {i}
         if not items:
             items, more = _ticker_lines(lines, following)
@@ -307,7 +309,7 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
 def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
-    links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.TICKER_LABEL.match(t + ":")]
+    links = [c for t, _ in line.links if (c := clean_text(t)) and not S.TICKER_LABEL.match(t + ":")]
     if len(links) >= 2:
         return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
@@ -316,9 +318,9 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
             return pieces
     element = line.element
     if element is not None and len(element):
-        children = [clean_text(text_of(c)) for c in element
-                    if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
-        children = [c for c in children if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
+        texts = [clean_text(text_of(c)) for c in element
+                 if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
+        children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
         if len(children) >= 2:
             return children
     return []
@@ -376,7 +378,7 @@ def keywords(lines: list[Line], indexes) -> list[str]:
         line = lines[i]
         if not S.KEYWORDS_LABEL.match(line.text):
             continue
-        links = [clean_text(t) for t, _ in line.links if clean_text(t) and not S.KEYWORDS_LABEL.match(t + ":")]
+        links = [c for t, _ in line.links if (c := clean_text(t)) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
         rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)
@@ -385,14 +387,14 @@ def keywords(lines: list[Line], indexes) -> list[str]:
             pieces = pieces[0].split(" ")  # "Syria Qalamoun": separate links flattened to text
         if pieces:
             return pieces
-        out = []
+        out: list[str] = []
         for j in range(i + 1, min(i + 30, len(lines))):
             nxt = lines[j]
             if nxt.img is not None:
                 continue
             if nxt.link_share < 0.9:
                 break
-            out.extend(clean_text(t) for t, _ in nxt.links if clean_text(t))
+            out.extend(c for t, _ in nxt.links if (c := clean_text(t)))
         return out
     return []
 

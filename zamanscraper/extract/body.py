@@ -62,9 +62,10 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
         if not out and "\n" in line.raw.strip():
             # a byline printed on its own source line at the top of the first paragraph
             first, _, rest = line.raw.strip().partition("\n")
-            if S.BYLINE_LINE.match(clean_text(first) or "") and clean_text(rest):
-                out.append([clean_text(first)])
-                text = clean_text(rest)
+            byline, rest_text = clean_text(first), clean_text(rest)
+            if byline and rest_text and S.BYLINE_LINE.match(byline):
+                out.append([byline])
+                text = rest_text
         joinable = out and not S.SENTENCE_END.search(out[-1][-1]) and not S.BYLINE_LINE.match(out[-1][-1])
         if line.soft and last_kept is not None and joinable:
             out[-1].append(text)  # a hard line break inside a sentence
@@ -158,8 +159,7 @@ def _split_tail(paragraphs: list[str], body: Body) -> None:
         last = paragraphs[-1]
         if body.signoff is None and S.SIGNOFF.match(last):
             body.signoff = last
-        elif body.byline is None and S.BYLINE_LINE.match(last):
-            by = S.BYLINE_LINE.match(last)
+        elif body.byline is None and (by := S.BYLINE_LINE.match(last)):
             body.byline = clean_text(by["name"] or by["name_ar"])
         else:
             return

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -172,7 +173,8 @@ def looks_like_date(text: str) -> bool:
     )
 
 
-def _fast(text: str) -> date | datetime | None:
+def _fast(text: str) -> date | datetime | str | None:
+    """A date, a date and time, or (as an ISO string) a month or a year alone."""
     m = ISO.fullmatch(text)
     if m:
         return _build(m, zone_text=m["z"])
@@ -225,7 +227,7 @@ def _build(m: re.Match, *, month: int | None = None, hour: int | None = None, zo
 def _offset(text: str) -> dt_timezone:
     text = text.replace(" ", "")
     if text == "Z":
-        return dt_timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text.lstrip("+-").replace(":", "")
     hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -53,7 +54,9 @@ _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
 _HAS_TAG = re.compile(r"<[A-Za-z!/]")
 #: inline styles that hide an element from every reader
-_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I
+)
 #: source whitespace a browser shows as one space (not NBSP, which it shows as it is)
 _SOURCE_SPACE = re.compile(r"[ \t\n\r\f]+")
 #: an XHTML page's ``<?xml … encoding=…?>``: lxml refuses it on already-decoded text
@@ -72,9 +75,9 @@ class Line:
     soft: bool = False
     #: image source for an image marker line (text is "")
     img: str | None = None
-    element: object = None
+    element: Any = None
     #: the block element whose text this is (the nearest block ancestor of the text)
-    block: object = None
+    block: Any = None
 
     @property
     def shown(self) -> str:
@@ -93,7 +96,7 @@ class Line:
 
 @dataclass
 class Document:
-    root: object
+    root: Any
     lines: list[Line]
     #: the decoded page source
     source: str
@@ -120,7 +123,8 @@ def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = No
     >>> decode("تموز".encode("windows-1256") + b' <meta charset="windows-1256">')[:4]
     'تموز'
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    boms = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+    for bom, name in boms:
         if data.startswith(bom):
             return data[len(bom):].decode(name, errors="replace")
     try:
@@ -128,10 +132,11 @@ def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = No
     except UnicodeDecodeError:
         pass
     meta = _META_CHARSET.search(data[:4096])
-    for name in (hint, meta and meta.group(1).decode("ascii"), fallback):
-        if name:
+    declared = meta.group(1).decode("ascii") if meta else None
+    for candidate in (hint, declared, fallback):
+        if candidate:
             try:
-                codec = codecs.lookup(name).name
+                codec = codecs.lookup(candidate).name
             except LookupError:
                 continue
             if codec != "utf-8":
@@ -189,8 +194,9 @@ def is_hidden(element) -> bool:
     ``visibility:hidden`` (a class-based rule in a stylesheet is not seen here).
 
     >>> from lxml import etree
-    >>> [is_hidden(etree.fromstring(x)) for x in ('<p hidden="">x</p>', '<p style="color:red; DISPLAY: none !important">x</p>',
-    ...                                            '<p style="visibility:hidden">x</p>', '<p style="display:block">x</p>')]
+    >>> pages = ('<p hidden="">x</p>', '<p style="color:red; DISPLAY: none !important">x</p>',
+    ...          '<p style="Visibility:Hidden">x</p>', '<p style="display:block">x</p>')
+    >>> [is_hidden(etree.fromstring(x)) for x in pages]
     [True, True, True, False]
     """
     attrib = element.attrib

@@ -45,7 +45,9 @@ TITLE_SUFFIX = re.compile(
 )
 
 #: a title that names only the site (no headline in it)
-SITE_NAME = re.compile(r"^\s*(?:Zaman\s+(?:al|Al|A)[- ]?Wasl|زمان\s+الوصل|(?:en\.|www\.)?zamanalwsl(?:\.net)?)\s*$", re.I)
+SITE_NAME = re.compile(
+    r"^\s*(?:Zaman\s+(?:al|Al|A)[- ]?Wasl|زمان\s+الوصل|(?:en\.|www\.)?zamanalwsl(?:\.net)?)\s*$", re.I
+)
 
 # --- text layer: anchors in the visible text ---------------------------------------------------
 #: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
@@ -68,7 +70,9 @@ BYLINE_CATEGORY = re.compile(
 )  # a byline in several languages, or a time of day ("July 25, 2019 | 11:15 PM")
 #: lines only this site prints above an article: its tagline, its search box's placeholder
 #: (reading-order evidence for a doubled headline without a date line)
-SITE_MASTHEAD = re.compile(r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض|^Search For Keyword\.?$|^أدخل كلمات البحث واضغط على إدخال\.?$")
+SITE_MASTHEAD = re.compile(
+    r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض|^Search For Keyword\.?$|^أدخل كلمات البحث واضغط على إدخال\.?$"
+)
 #: "{category} | {date}": the date part is checked by dates.looks_like_date
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
 KEYWORDS_LABEL = re.compile(
@@ -85,9 +89,11 @@ COMMENTS_COUNT = re.compile(
 #: site chrome that is never article text
 CHROME_LINES = re.compile(
     r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"  # the tagline (SITE_MASTHEAD)
-    r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
+    r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
+    r"|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
-    r"|(?:Read also|Read more|Related(?: articles| news)?|See also|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة|ذات صلة)\s*:?"
+    r"|(?:Read also|Read more|Related(?: articles| news)?|See also"
+    r"|اقرأ أيضا[ًا]?|مواضيع ذات صلة|أخبار ذات صلة|ذات صلة)\s*:?"
     r"|(?:(?:URL|Link|Permalink|Short link|الرابط|رابط المقال|الرابط المختصر)\s*[:：]\s*)?https?://\S+"
     r"|Close(?: this)? window|إغلاق النافذة)$",
     re.I,

@@ -151,7 +151,7 @@ class ZamanSpider(scrapy.Spider):
     def check_arguments(cls, spargs: dict, settings) -> None:
         """Raise ``SpiderArgumentError`` for a bad argument or setting (used before the crawl)."""
         arguments.parse(**spargs)
-        arguments.check_timezone(settings.get("ZAMAN_TIMEZONE"))
+        arguments.check_settings(settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

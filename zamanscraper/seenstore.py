@@ -1,0 +1,129 @@
+"""What earlier runs saw, per article: a small SQLite store (``ZAMAN_STATE_PATH``).
+
+One row per ``(edition, article_id)``: the canonical URL, the content hash of the last record
+written (:func:`zamanscraper.archive.content_hash`: everything but ``fetched_at``), first and
+last seen (UTC), the last status (``ok``, or why it failed: ``HTTP 404``, ``rejected: parse``)
+and the publication date (``YYYY-MM-DD`` or null).
+
+Writes go to an open transaction and are committed in batches (every ``batch`` changes or
+``interval`` seconds, and at close); the database runs in WAL mode with ``synchronous=NORMAL``:
+no fsync per article. A crash loses at most the last batch, which only means those articles are
+fetched again on the next run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+OK = "ok"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    edition TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    content_hash TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_status TEXT NOT NULL,
+    published TEXT,
+    PRIMARY KEY (edition, article_id)
+) WITHOUT ROWID
+"""
+
+
+class Seen(NamedTuple):
+    url: str
+    content_hash: str | None
+    first_seen: str
+    last_seen: str
+    last_status: str
+    published: str | None
+
+    @property
+    def published_day(self) -> date | None:
+        return date.fromisoformat(self.published) if self.published else None
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def needs_refresh(seen: Seen, refresh_days: int, today: date) -> bool:
+    """Whether a stored article is fetched again: it failed last time, or it was published
+    within the last ``refresh_days`` days (comment counts and edits change).
+
+    >>> row = Seen("u", "h", "t", "t", "ok", "2020-01-10")
+    >>> needs_refresh(row, 7, date(2020, 1, 16)), needs_refresh(row, 7, date(2020, 1, 18))
+    (True, False)
+    >>> needs_refresh(row._replace(last_status="HTTP 503"), 0, date(2030, 1, 1))
+    True
+    >>> needs_refresh(row._replace(published=None), 7, date(2020, 1, 11))
+    False
+    """
+    if seen.last_status != OK:
+        return True
+    day = seen.published_day
+    return bool(refresh_days) and day is not None and day >= today - timedelta(days=refresh_days)
+
+
+class SeenStore:
+    def __init__(self, path: str | Path, *, batch: int = 500, interval: float = 5.0):
+        self.path = Path(path)
+        self.batch = batch
+        self.interval = interval
+        self.pending = 0
+        self._last_commit = time.monotonic()
+        if self.path.parent != Path():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(SCHEMA)
+        self.db.commit()
+
+    def get(self, key: tuple[str, int]) -> Seen | None:
+        row = self.db.execute(
+            "SELECT url, content_hash, first_seen, last_seen, last_status, published "
+            "FROM articles WHERE edition = ? AND article_id = ?", key).fetchone()
+        return Seen(*row) if row else None
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def _upsert(self, key, url, status, digest=None, published=None, now=None) -> None:
+        now = now or utc_now()
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (edition, article_id) DO UPDATE SET url = excluded.url, "
+            "content_hash = coalesce(excluded.content_hash, content_hash), "
+            "last_seen = excluded.last_seen, last_status = excluded.last_status, "
+            "published = coalesce(excluded.published, published)",
+            (key[0], key[1], url, digest, now, now, status, published))
+        self.pending += 1
+
+    def stored(self, key, url: str, digest: str, published: str | None) -> None:
+        """A record of the article was written (or found unchanged)."""
+        self._upsert(key, url, OK, digest, published)
+
+    def failed(self, key, url: str, status: str) -> None:
+        """The article's page failed or was rejected; it is tried again next run."""
+        self._upsert(key, url, status)
+
+    def due(self) -> bool:
+        """Whether the batch is due for a commit."""
+        return self.pending >= self.batch or (
+            self.pending and time.monotonic() - self._last_commit >= self.interval)
+
+    def commit(self) -> None:
+        self.db.commit()
+        self.pending = 0
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
