@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -111,3 +113,32 @@ def test_two_workers_share_one_crawl(mirror_server, redis_server, tmp_path):
     logs = "".join(w.log.read_text(encoding="utf-8") for w in workers)
     assert "Distributed crawl" in logs and "redis://***@127.0.0.1" in logs
     assert "dropped by the scheduler" not in "".join(w.rejects.read_text() for w in workers if w.rejects.exists())
+
+
+def test_killed_worker_restarted_loses_nothing(mirror_server, redis_server, tmp_path):
+    # slow enough to be killed mid-crawl: one request at a time, 0.25 s apart, for every worker
+    args = common_args(mirror_server, redis_server, f"kill-{uuid.uuid4().hex[:8]}",
+                       "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    a, b = Worker("a", tmp_path, args).start(), Worker("b", tmp_path, args).start()
+    deadline = time.monotonic() + WITHIN
+    while len(a.records()) < 3 and a.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert a.process.poll() is None, "worker a ended before it could be killed"
+    a.process.send_signal(signal.SIGKILL)
+    a.process.wait()
+    written_before = len(a.records())
+    a.start()  # the identical command: the same worker, its unfinished requests first
+    assert [a.wait(), b.wait()] == [0, 0], [w.log.read_text()[-2000:] for w in (a, b)]
+    assert len(a.records()) >= written_before
+    check_outputs([a, b], redis_server)
+    assert "unfinished of an earlier run" in a.log.read_text(encoding="utf-8")
+
+
+def test_unusable_redis_is_one_line_without_the_password(mirror_server, redis_server, scrapy_cmd):
+    wrong = redis_server.url.replace(redis_server.password, "not-the-password")
+    result = scrapy_cmd("crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "ids=1-2",
+                        "-s", f"ZAMAN_REDIS_URL={wrong}")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("scrapy crawl zaman: error: ZAMAN_REDIS_URL redis://***@127.0.0.1:")
+    assert "not-the-password" not in result.stderr
