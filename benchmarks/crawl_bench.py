@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                     r = one_worker(base, pages, tmp)
                 ratio = r["pages_min"] / bench if bench else 0
                 print(f"one worker, {pages:,} pages: {r['pages_min']:,.0f} pages/min ({ratio:.2f}x scrapy bench), "
-                      f"{r['items_min']:,.0f} items/min, {r['items']:,} items in {r['seconds']:,.0f} s, exit {r['exit']}")
+                      f"{r['items_min']:,.0f} items/min, {r['items']:,} items in {r['seconds']:,.0f} s, "
+                      f"exit {r['exit']}")
                 print(f"  RSS MB at 10% {fmt(r['rss10'])}, 50% {fmt(r['rss50'])}, 100% {fmt(r['rss100'])}, "
                       f"peak {fmt(r['peak'])}; 100%/10% = "
                       + (f"{r['rss100'] / r['rss10']:.2f}" if r["rss10"] and r["rss100"] else "n/a"))

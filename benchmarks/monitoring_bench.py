@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from scrapy.utils.test import get_crawler  # noqa: E402
 from spidermon.contrib.scrapy.extensions import Spidermon  # noqa: E402
-from truth import article_pages, url_of  # noqa: E402
 
+from truth import article_pages, url_of  # noqa: E402
 from zamanscraper import report  # noqa: E402
 from zamanscraper import settings as project  # noqa: E402
 from zamanscraper.extract import extract_article  # noqa: E402

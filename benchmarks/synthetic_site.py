@@ -30,7 +30,6 @@ import argparse
 import copy
 import functools
 import random
-import re
 import signal
 import sys
 import threading
@@ -44,8 +43,8 @@ sys.path.insert(0, str(FIXTURES.parents[1]))
 
 import build_blind  # noqa: E402
 import build_fixtures  # noqa: E402
-from fixturekit import load_articles  # noqa: E402
 
+from fixturekit import load_articles  # noqa: E402
 from zamanscraper.urls import ARTICLE_PATH, HOST_EDITIONS, HOSTS, LISTING_PATH  # noqa: E402
 
 #: markup family -> renderer of an article source (the fixture builders' own templates)

@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 import redisserver
+
 from zamanscraper import urls
 from zamanscraper.distributed.merge import merge
 

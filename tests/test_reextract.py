@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from zamanscraper.__main__ import main
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
+from zamanscraper.__main__ import main
 from zamanscraper.middlewares.warc import WarcWriterMiddleware
 from zamanscraper.reextract import Progress, reextract
 
@@ -65,7 +64,7 @@ def test_reextract_gives_the_crawls_records(crawled, tmp_path):
         assert {**other, "fetched_at": None} == {**item, "fetched_at": None}
     rejects = lambda path: sorted((r["url"], r["stage"], r["reasons"]) for r in jsonl(path))  # noqa: E731
     assert rejects(tmp_path / "re.rejects.jsonl") == rejects(crawled / "rejects.jsonl")
-    assert "items:     %d" % len(crawl) in result.stdout
+    assert f"items:     {len(crawl)}" in result.stdout
 
 
 @pytest.mark.parametrize("content, problem", [

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_golden import EXPECTED, HOSTILE
+
 from truth import ARTICLES, article_pages, differences, expected_record, source_of
 
 CASES = [(p.name, source_of(p)) for p in article_pages()] + [

@@ -8,17 +8,17 @@ suffix, e.g. ``20261203T094500Z-3f9a07``.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 STATS_KEY = "zaman/run_id"
 
 
 def new_run_id(now: datetime | None = None) -> str:
     """
-    >>> new_run_id(datetime(2026, 12, 3, 9, 45, tzinfo=timezone.utc))[:17]
+    >>> new_run_id(datetime(2026, 12, 3, 9, 45, tzinfo=UTC))[:17]
     '20261203T094500Z-'
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -42,7 +42,7 @@ class SeenState:
         self.path = path
         self.refresh_days = refresh_days
         self.store: SeenStore | None = None
-        self.today = datetime.now(timezone.utc).date()
+        self.today = datetime.now(UTC).date()
 
     @classmethod
     def from_crawler(cls, crawler):

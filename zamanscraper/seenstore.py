@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -50,7 +50,7 @@ class Seen(NamedTuple):
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def needs_refresh(seen: Seen, refresh_days: int, today: date) -> bool:
@@ -117,7 +117,7 @@ class SeenStore:
     def due(self) -> bool:
         """Whether the batch is due for a commit."""
         return self.pending >= self.batch or (
-            self.pending and time.monotonic() - self._last_commit >= self.interval)
+            self.pending > 0 and time.monotonic() - self._last_commit >= self.interval)
 
     def commit(self) -> None:
         self.db.commit()

@@ -128,7 +128,7 @@ ZAMAN_MIN_COVERAGE_BASE = {
     "keywords": 10,  # low: many real pages carry no keywords
 }
 #: per-field overrides of ZAMAN_MIN_COVERAGE_BASE (percent)
-ZAMAN_MIN_COVERAGE = {}
+ZAMAN_MIN_COVERAGE: dict[str, float] = {}
 #: maximum share (percent) of records whose headline or body came from the generic fallback layer
 ZAMAN_MAX_FALLBACK_PERCENT = 20.0
 #: maximum share (percent) of extracted records that fail validation (stat zaman/items/rejected)

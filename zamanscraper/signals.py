@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-
 #: a fetched page could not be made into a record (``ExtractError``, unreadable feed)
 #: kwargs: url, reasons (list[str]), item (dict), spider
 page_rejected = object()

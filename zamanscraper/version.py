@@ -45,7 +45,7 @@ def code_hash(files: Iterable[tuple[str, bytes]]) -> str:
 
 def extraction_files() -> list[tuple[str, bytes]]:
     """``(package/file, bytes)`` of every source file in ``EXTRACTION_SOURCES``, sorted by name."""
-    found = []
+    found: list[tuple[str, bytes]] = []
     for package, name in EXTRACTION_SOURCES:
         root = resources.files(package)
         entries = [root / name] if name else [e for e in root.iterdir() if e.name.endswith(".py")]

@@ -49,9 +49,11 @@ def merge(paths: list[Path]) -> tuple[list[dict], dict]:
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.jsonl").write_text('{"edition": "en", "article_id": 2, "fetched_at": "2026-01-01T00:00:00Z"}\\n')
-    >>> _ = (d / "b.jsonl").write_text('{"edition": "en", "article_id": 2, "fetched_at": "2026-01-02T00:00:00Z"}\\n'
-    ...                                '{"edition": "ar", "article_id": 1, "fetched_at": "2026-01-01T00:00:00Z"}\\n{"edit')
+    >>> _ = (d / "a.jsonl").write_text(
+    ...     '{"edition": "en", "article_id": 2, "fetched_at": "2026-01-01T00:00:00Z"}\\n')
+    >>> _ = (d / "b.jsonl").write_text(
+    ...     '{"edition": "en", "article_id": 2, "fetched_at": "2026-01-02T00:00:00Z"}\\n'
+    ...     '{"edition": "ar", "article_id": 1, "fetched_at": "2026-01-01T00:00:00Z"}\\n{"edit')
     >>> records, counts = merge([d / "a.jsonl", d / "b.jsonl"])
     >>> [(r["edition"], r["article_id"], r["fetched_at"][:10]) for r in records], counts
     ([('ar', 1, '2026-01-01'), ('en', 2, '2026-01-02')], {'read': 3, 'duplicates': 1, 'torn': 1})

@@ -122,6 +122,8 @@ class SharedScheduler:
             logger.info("Distributed crawl done: its duplicate filter expires in %d s", keep)
 
     def beat(self) -> None:
+        if self.inflight is None:  # not open
+            return
         try:
             self.inflight.beat()
             self._take(self.inflight.claim_dead())
@@ -171,11 +173,12 @@ class SharedScheduler:
 
     def finished(self, request) -> None:
         field = request.meta.get(FIELD)
-        if field is not None:
+        if field is not None and self.inflight is not None:
             self.inflight.done(field)
 
     def has_pending_requests(self) -> bool:
-        return bool(self.own) or bool(len(self.queue)) or self.inflight.anywhere()
+        return (bool(self.own) or bool(len(self.queue))
+                or (self.inflight is not None and self.inflight.anywhere()))
 
     def __len__(self) -> int:
         return len(self.own) + len(self.queue)

@@ -259,12 +259,24 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
             (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
                                       or S.TICKER_LABEL_END.search(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
-            or S.END_LINES.match(text)
+            or ends_article(text)
             or date_line(lines[j])
             or (headline and text == headline and j > start)
         ):
             return j
     return len(lines)
+
+
+def ends_article(text: str) -> bool:
+    """The comment box, a "Most read" box or the page footer: the article is over.
+
+    >>> ends_article("Zaman Al Wasl © 2005-2025. All rights reserved."), ends_article("© Reuters")
+    (True, False)
+    """
+    if S.END_LINES.match(text):
+        return True
+    return (len(text) <= S.FOOTER_MAX and any(sign in text for sign in S.FOOTER_SIGNS)
+            and S.FOOTER.search(text) is not None)
 
 
 def _may_be_label(text: str) -> bool:
@@ -338,7 +350,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         if line.img is not None:
             continue
         text = line.text
-        if S.CHROME_LINES.match(text) or date_line(line) or S.END_LINES.match(text) or _printed_again(lines, j):
+        if S.CHROME_LINES.match(text) or date_line(line) or ends_article(text) or _printed_again(lines, j):
             break
         here = line.element.getparent() if line.element is not None else None
         if run and here is not parent:

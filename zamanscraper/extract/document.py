@@ -83,7 +83,10 @@ class Line:
     def shown(self) -> str:
         """``raw`` as a reader sees its spacing: source line breaks and indentation are one
         space (NBSPs and, inside ``<pre>``, all whitespace are kept). Split this, never ``raw``."""
-        return self.raw if "pre" in self.marks else _SOURCE_SPACE.sub(" ", self.raw)
+        raw = self.raw
+        if "pre" in self.marks or not ("\n" in raw or "\t" in raw or "  " in raw or "\r" in raw or "\f" in raw):
+            return raw
+        return _SOURCE_SPACE.sub(" ", raw)
 
     @property
     def link_share(self) -> float:

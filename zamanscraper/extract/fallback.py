@@ -16,6 +16,7 @@ Works on the document's visible lines, so it costs one pass over them (no second
 from __future__ import annotations
 
 from . import selectors as S
+from .anchors import ends_article
 from .document import Document, Line
 
 #: a line shorter than this is not evidence of prose
@@ -216,4 +217,4 @@ def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:
         return False
     if line.link_share >= 0.5 and not S.SENTENCE_END.search(text):
         return False
-    return not (S.CHROME_LINES.match(text) or S.END_LINES.match(text))
+    return not (S.CHROME_LINES.match(text) or ends_article(text))

@@ -98,17 +98,20 @@ CHROME_LINES = re.compile(
     r"|Close(?: this)? window|إغلاق النافذة)$",
     re.I,
 )
-#: lines that close the article: the comment box and its form
+#: lines that close the article: the comment box and its form (and FOOTER below)
 END_LINES = re.compile(
     r"^(?:Post Your Comments?|Comments About This Article|fill all fields below|Please fill the fields below\.?"
     r"|This confirmation code will prevent auto submit|Will now be shown|Add (?:a|your) comment"
     r"|تعليقات حول الموضوع|أضف تعليق(?:ك|اً)?"
-    r"|Most (?:Read|Popular|Viewed|Commented)|الأكثر (?:قراءة|مشاهدة|تعليقا[ًا]?))\s*:?$"
-    # the footer: a rights line or a dated copyright ("© 2005-2025"); a bare "© Reuters" is a
-    # photo credit inside the article, not the end of it
-    r"|^.{0,80}(?:All rights reserved|جميع الحقوق محفوظة|(?:©|\(c\)|Copyright)\s*\d{4}|\d{4}\s*©).{0,80}$",
+    r"|Most (?:Read|Popular|Viewed|Commented)|الأكثر (?:قراءة|مشاهدة|تعليقا[ًا]?))\s*:?$",
     re.I,
 )
+#: the footer: a rights line or a dated copyright ("© 2005-2025"), in a line of at most
+#: FOOTER_MAX characters; a bare "© Reuters" is a photo credit inside the article, not its end.
+#: Searched only in lines holding one of FOOTER_SIGNS (a cheap pre-check).
+FOOTER = re.compile(r"All rights reserved|جميع الحقوق محفوظة|(?:©|\(c\)|Copyright)\s*\d{4}|\d{4}\s*©", re.I)
+FOOTER_SIGNS = ("©", "ights", "IGHTS", "حقوق", "(c)", "(C)", "opyright", "OPYRIGHT")
+FOOTER_MAX = 160
 #: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
 #: dateline ("Sanliurfa (Turkey) ", "BEIRUT "), e.g. "Sanliurfa (Turkey) (AFP) – "
 SOURCE_TAG = re.compile(

@@ -30,9 +30,10 @@ from __future__ import annotations
 import http
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -115,7 +116,7 @@ class WarcWriterMiddleware:
         self.prefix = prefix
         self.crawler = crawler
         self.mirror: str | None = None
-        self._file = None
+        self._file: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._serial = 0
         self._failed = False
@@ -163,7 +164,7 @@ class WarcWriterMiddleware:
         self.directory.mkdir(parents=True, exist_ok=True)
         while True:
             self._serial += 1
-            name = warc_name(self.prefix, datetime.now(timezone.utc), self._serial, os.getpid())
+            name = warc_name(self.prefix, datetime.now(UTC), self._serial, os.getpid())
             path = self.directory / name
             try:
                 self._file = path.open("xb")
@@ -192,10 +193,11 @@ class WarcWriterMiddleware:
 
     def write(self, request, response) -> None:
         """Append the request/response pair; roll over to a new file past ``max_size``."""
-        if self._file is None:
+        if self._file is None or self._writer is None:
             self.open_next()
-        writer = self._writer
-        date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        file, writer = self._file, self._writer
+        assert file is not None and writer is not None  # open_next opened both
+        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         resp_headers = {"WARC-Date": date}
         ip = getattr(response, "ip_address", None)
         if ip is not None:
@@ -209,11 +211,11 @@ class WarcWriterMiddleware:
             response.url, "request", payload=BytesIO(body), length=len(body),
             http_headers=request_headers(request),
         )
-        start = self._file.tell()
+        start = file.tell()
         writer.write_request_response_pair(req, resp)
         self._inc("zaman/warc/records", 2)
-        self._inc("zaman/warc/bytes", self._file.tell() - start)
-        if self._file.tell() >= self.max_size:
+        self._inc("zaman/warc/bytes", file.tell() - start)
+        if file.tell() >= self.max_size:
             self.close()
 
     def failed(self, error: OSError) -> None:

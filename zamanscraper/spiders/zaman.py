@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
 import scrapy
@@ -225,7 +225,7 @@ class ZamanSpider(scrapy.Spider):
             self._requested.add(key)
         if known is ASK:
             known = self.known(key)
-        if known is not None:
+        if isinstance(known, Known):
             self._inc(f"zaman/articles/skipped_{known.reason}")
             self._skipped_in_row += 1
             return None
