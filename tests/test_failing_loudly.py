@@ -47,6 +47,20 @@ def test_unwritable_output_fails_before_the_first_request(mirror_server, scrapy_
     assert mirror_server.since(mark) == []
 
 
+def test_unusable_state_path_fails_before_the_first_request(mirror_server, scrapy_cmd, tmp_path):
+    (tmp_path / "file").write_text("x")
+    mark = mirror_server.mark()
+    result = crawl(scrapy_cmd, mirror_server.base, tmp_path, "-a", "ids=28116",
+                   "-o", str(tmp_path / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'r.jsonl'}",
+                   "-s", f"ZAMAN_STATE_PATH={tmp_path / 'file' / 'state.sqlite'}")
+    assert result.returncode == 1
+    (line,) = failed_lines(result)
+    assert line.startswith(f"scrapy crawl zaman: failed: cannot write state {tmp_path / 'file' / 'state.sqlite'}: ")
+    assert "Traceback" not in result.stderr
+    assert "'finish_reason': 'state_unwritable'" in result.stderr
+    assert mirror_server.since(mark) == []
+
+
 def test_crawl_without_any_record_fails(mirror_server, scrapy_cmd, tmp_path):
     result = crawl(scrapy_cmd, mirror_server.base, tmp_path, "-a", "ids=40404",
                    "-o", str(tmp_path / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'r.jsonl'}")
