@@ -310,7 +310,7 @@ def test_oversized_page_is_a_fetch_reject(scrapy_cmd, tmp_path):
         result = scrapy_cmd(
             "crawl", "zaman", "-a", f"mirror={base}", "-a", "ids=5", "-O", str(tmp_path / "out.jsonl"),
             "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}", "-s", "DOWNLOAD_MAXSIZE=50000",
-            "-s", "ZAMAN_MAX_FAILED_PERCENT=100",  # its one page fails on purpose: not the monitors' case
+            "-s", "ZAMAN_MAX_FAILURE_RATIO=1",  # its one page fails on purpose: not the monitors' case
         )
     # its only article is a reject: no record, so the crawl fails (zamanscraper.verdict)
     assert result.returncode == 1, result.stderr[-2000:]

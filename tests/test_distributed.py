@@ -83,7 +83,7 @@ def common_args(mirror_server, redis_server, crawl: str, *extra: str) -> list[st
             "-s", f"ZAMAN_REDIS_URL={redis_server.url}", "-s", f"ZAMAN_REDIS_CRAWL={crawl}",
             # a worker may get a handful of the mirror's 38 pages, its 403s and hostile pages
             # among them: its shares of failures and rejects are not the crawl's
-            "-s", "ZAMAN_MAX_FAILED_PERCENT=100", "-s", "ZAMAN_MAX_INVALID_PERCENT=100",
+            "-s", "ZAMAN_MAX_FAILURE_RATIO=1", "-s", "ZAMAN_MAX_INVALID_PERCENT=100",
             "-s", "ZAMAN_MAX_REJECT_PERCENT=100", *extra]
 
 

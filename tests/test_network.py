@@ -67,7 +67,7 @@ def command(base: str, tmp: Path, *args: str) -> list[str]:
             "-O", str(tmp / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp / 'rejects.jsonl'}",
             "-s", "LOG_LEVEL=INFO", "-s", "ZAMAN_RETRY_BACKOFF_BASE=0.05",
             # these crawls fail most of their requests on purpose: no failure ceiling
-            "-s", "ZAMAN_MAX_FAILED_PERCENT=100", "-s", "ZAMAN_MAX_REJECT_PERCENT=100", *args]
+            "-s", "ZAMAN_MAX_FAILURE_RATIO=1", "-s", "ZAMAN_MAX_REJECT_PERCENT=100", *args]
 
 
 ENV = dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")

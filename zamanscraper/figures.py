@@ -50,3 +50,22 @@ def field_coverage(stats: dict) -> dict[str, float]:
         elif len(parts) == 2:
             counts[parts[1]] += value
     return {field: n / total for field, n in counts.items()} if total else {}
+
+
+def share_problem(what: str, count: int, total: int, of: str, ceiling: float) -> str | None:
+    """The line for ``count`` of ``total`` passing ``ceiling`` percent, or None.
+
+    >>> share_problem("rejects", 5, 20, "article pages", 20)
+    'rejects are 25% of article pages (5 of 20; ceiling 20%)'
+    >>> share_problem("rejects", 4, 20, "article pages", 20) is None
+    True
+    >>> share_problem("failed requests", 3, 0, "articles requested", 20)
+    'failed requests are 3 with no articles requested (ceiling 20%)'
+    """
+    ceiling_text = percent(ceiling / 100)
+    if total <= 0:
+        return f"{what} are {count} with no {of} (ceiling {ceiling_text})" if count else None
+    share = count / total
+    if share * 100 <= ceiling + 1e-9:
+        return None
+    return f"{what} are {percent(share)} of {of} ({count} of {total}; ceiling {ceiling_text})"

@@ -9,9 +9,11 @@
   ``ZAMAN_MAX_FALLBACK_PERCENT``: a rising share means the site's template changed;
 - schema errors: records that failed validation (``zaman/items/rejected``), at most
   ``ZAMAN_MAX_INVALID_PERCENT`` of the records extracted;
-- rejects (``parse``/``validate`` lines of the rejects file) and failed requests (after
-  retries; 404 and 410 aside), at most ``ZAMAN_MAX_REJECT_PERCENT`` and ``ZAMAN_MAX_FAILED_PERCENT``;
+- rejects (``parse``/``validate`` lines of the rejects file), at most ``ZAMAN_MAX_REJECT_PERCENT``;
 - the finish reason, one of ``ZAMAN_FINISH_REASONS``.
+
+The share of failed requests (``ZAMAN_MAX_FAILURE_RATIO``) is judged by ``zamanscraper.verdict``,
+which runs with or without Spidermon.
 
 Shares are judged only on at least ``ZAMAN_MONITOR_MIN_PAGES`` pages: an incremental rerun
 that fetched 5 pages (4 old failures retried, 1 new article) says nothing about the site, and a
@@ -29,10 +31,8 @@ from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
 from zamanscraper import outcome
-from zamanscraper.figures import field_coverage, percent, provenance_key
+from zamanscraper.figures import field_coverage, percent, provenance_key, share_problem
 
-#: statuses that say "no such article" (common in id ranges), not that the crawl is failing
-GONE = (404, 410)
 #: fields for which a generic layer can stand in when the site's own structure is not found
 FALLBACK_FIELDS = ("headline", "body_paragraphs")
 
@@ -70,25 +70,6 @@ def fallback_problems(stats: dict, records: int, ceiling: float, fields=FALLBACK
                 " has the page template changed?"
             )
     return problems
-
-
-def share_problem(what: str, count: int, total: int, of: str, ceiling: float) -> str | None:
-    """The line for ``count`` of ``total`` passing ``ceiling`` percent, or None.
-
-    >>> share_problem("rejects", 5, 20, "article pages", 20)
-    'rejects are 25% of article pages (5 of 20; ceiling 20%)'
-    >>> share_problem("rejects", 4, 20, "article pages", 20) is None
-    True
-    >>> share_problem("failed requests", 3, 0, "articles requested", 20)
-    'failed requests are 3 with no articles requested (ceiling 20%)'
-    """
-    ceiling_text = percent(ceiling / 100)
-    if total <= 0:
-        return f"{what} are {count} with no {of} (ceiling {ceiling_text})" if count else None
-    share = count / total
-    if share * 100 <= ceiling + 1e-9:
-        return None
-    return f"{what} are {percent(share)} of {of} ({count} of {total}; ceiling {ceiling_text})"
 
 
 class ZamanMonitor(BaseScrapyMonitor):
@@ -140,7 +121,7 @@ class ProvenanceMonitor(ZamanMonitor):
 
 @monitors.name("Errors")
 class ErrorsMonitor(ZamanMonitor):
-    """Schema errors, rejects and failed requests stay under their ceilings."""
+    """Schema errors and rejects stay under their ceilings."""
 
     @monitors.name("schema errors at or below ZAMAN_MAX_INVALID_PERCENT")
     def test_schema_errors(self):
@@ -158,13 +139,6 @@ class ErrorsMonitor(ZamanMonitor):
         self.check([share_problem("rejects", rejects, rejects + self.records(), "article pages",
                                   self.setting_float("ZAMAN_MAX_REJECT_PERCENT"))])
 
-    @monitors.name("failed requests at or below ZAMAN_MAX_FAILED_PERCENT")
-    def test_failed_requests(self):
-        failed = self.count("zaman/requests/failed") - sum(self.count(f"zaman/requests/failed/http_{code}")
-                                                           for code in GONE)
-        self.judge(self.count("zaman/articles/requested"), "articles requested")
-        self.check([share_problem("failed requests", failed, self.count("zaman/articles/requested"),
-                                  "articles requested", self.setting_float("ZAMAN_MAX_FAILED_PERCENT"))])
 
 
 @monitors.name("Finish reason")

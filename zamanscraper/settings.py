@@ -135,8 +135,9 @@ ZAMAN_MAX_FALLBACK_PERCENT = 20.0
 ZAMAN_MAX_INVALID_PERCENT = 10.0
 #: maximum share (percent) of article pages that end as parse/validate rejects
 ZAMAN_MAX_REJECT_PERCENT = 20.0
-#: maximum failed requests (after retries; 404/410 aside) as a percentage of the articles requested
-ZAMAN_MAX_FAILED_PERCENT = 20.0
+#: failed requests (after retries; 404/410 aside) per article page requested above which the
+#: crawl exits 1 (zamanscraper.verdict; works without Spidermon)
+ZAMAN_MAX_FAILURE_RATIO = 0.2
 #: shares (coverage, fallback, schema errors, rejects, failures) are judged only on at least this
 #: many pages; a smaller sample (an incremental rerun fetching a handful) is reported, not failed
 ZAMAN_MONITOR_MIN_PAGES = 20

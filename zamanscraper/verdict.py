@@ -1,12 +1,17 @@
-"""Extension that fails a finished crawl that produced no record (``zamanscraper.outcome``).
+"""Extension that fails a finished crawl that produced no record, or whose requests failed too
+often (``zamanscraper.outcome``).
 
 A crawl "produced" an article when it wrote its record, or found it already held by the output
 or the seen-store (``zaman/articles/skipped_*``), or unchanged (``zaman/items/unchanged``): a
 rerun over an unchanged site writes nothing and is fine. A crawl that finished with none of
 these (site down, every page a 404 or a reject, a discovery that found nothing) fails with one
 line, e.g. ``no record: 0 article pages requested, 5 requests failed``. An interrupted crawl
-(finish reason ``shutdown``) is not judged; a refused one has already failed. The share of failed
-requests is judged by the monitors (``ZAMAN_MAX_FAILED_PERCENT``, ``zamanscraper.monitors``).
+(finish reason ``shutdown``) is not judged; a refused one has already failed.
+
+Failed requests (after retries; 404 and 410, "no such article", aside) over
+``ZAMAN_MAX_FAILURE_RATIO`` of the article pages requested fail the crawl too, e.g.
+``failed requests are 33.3% of articles requested (5 of 15; ceiling 20%)``: the site is down or
+blocking. Judged on at least ``ZAMAN_MONITOR_MIN_PAGES`` requests, with or without Spidermon.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ from __future__ import annotations
 from scrapy import signals
 
 from zamanscraper import outcome
+from zamanscraper.figures import share_problem
+
+#: statuses that say "no such article" (common in id ranges), not that the crawl is failing
+GONE = (404, 410)
 
 
 def produced(stats: dict) -> int:
@@ -47,3 +56,24 @@ class Verdict:
             failed = stats.get("zaman/requests/failed", 0)
             outcome.fail(self.crawler, f"no record: {requested} article pages requested, "
                                        f"{failed} requests failed")
+        settings = self.crawler.settings
+        problem = failure_problem(stats, settings.getfloat("ZAMAN_MAX_FAILURE_RATIO"),
+                                  settings.getint("ZAMAN_MONITOR_MIN_PAGES"))
+        if problem:
+            outcome.fail(self.crawler, problem)
+
+
+def failure_problem(stats: dict, ratio: float, least: int) -> str | None:
+    """The line for too many failed requests, or None.
+
+    >>> stats = {"zaman/requests/failed": 7, "zaman/requests/failed/http_404": 2, "zaman/articles/requested": 15}
+    >>> failure_problem(stats, 0.2, 0)
+    'failed requests are 33.3% of articles requested (5 of 15; ceiling 20%)'
+    >>> failure_problem(stats, 0.2, 20) is None  # too few requests to judge
+    True
+    """
+    requested = stats.get("zaman/articles/requested", 0)
+    if requested < least:
+        return None
+    failed = stats.get("zaman/requests/failed", 0) - sum(stats.get(f"zaman/requests/failed/http_{c}", 0) for c in GONE)
+    return share_problem("failed requests", failed, requested, "articles requested", ratio * 100)
