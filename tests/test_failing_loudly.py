@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -45,6 +46,34 @@ def test_unwritable_output_fails_before_the_first_request(mirror_server, scrapy_
     assert line.startswith(f"scrapy crawl zaman: failed: cannot write output {tmp_path / 'file' / 'out.jsonl'}: ")
     assert "Traceback" not in result.stderr
     assert mirror_server.since(mark) == []
+
+
+def test_unusable_state_path_fails_before_the_first_request(mirror_server, scrapy_cmd, tmp_path):
+    (tmp_path / "file").write_text("x")
+    mark = mirror_server.mark()
+    result = crawl(scrapy_cmd, mirror_server.base, tmp_path, "-a", "ids=28116",
+                   "-o", str(tmp_path / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'r.jsonl'}",
+                   "-s", f"ZAMAN_STATE_PATH={tmp_path / 'file' / 'state.sqlite'}")
+    assert result.returncode == 1
+    (line,) = failed_lines(result)
+    assert line.startswith(f"scrapy crawl zaman: failed: cannot write state {tmp_path / 'file' / 'state.sqlite'}: ")
+    assert "Traceback" not in result.stderr
+    assert "'finish_reason': 'state_unwritable'" in result.stderr
+    assert mirror_server.since(mark) == []
+
+
+def test_output_write_failure_fails_the_crawl_and_the_store_does_not_claim_it(mirror_server, scrapy_cmd, tmp_path):
+    state = tmp_path / "state.sqlite"
+    result = crawl(scrapy_cmd, mirror_server.base, tmp_path, "-a", "ids=28116",
+                   "-o", "/dev/full:jsonl", "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'r.jsonl'}",
+                   "-s", f"ZAMAN_STATE_PATH={state}")
+    assert result.returncode == 1
+    assert failed_lines(result) == [
+        "scrapy crawl zaman: failed: cannot write output /dev/full: No space left on device"
+    ]
+    assert "Traceback" not in result.stderr
+    with sqlite3.connect(state) as db:
+        assert db.execute("SELECT count(*) FROM articles WHERE last_status = 'ok'").fetchone()[0] == 0
 
 
 def test_crawl_without_any_record_fails(mirror_server, scrapy_cmd, tmp_path):

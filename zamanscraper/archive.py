@@ -20,6 +20,7 @@ Durability policy:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -230,7 +231,11 @@ class JsonlArchive:
     def sync(self) -> None:
         """``fsync`` every open file: what was written is on disk."""
         for fd in self._fds.values():
-            os.fsync(fd)
+            try:
+                os.fsync(fd)
+            except OSError as error:
+                if error.errno != errno.EINVAL:  # EINVAL: a device or pipe, nothing to sync
+                    raise
         self._last_sync = time.monotonic()
 
     def close(self) -> None:

@@ -21,15 +21,22 @@ from zamanscraper.output import OutputFiles
 class ArchiveFile:
     """The file object the exporter writes to: each line goes to the archive."""
 
-    def __init__(self, archive: JsonlArchive, stats=None):
+    def __init__(self, archive: JsonlArchive, stats=None, on_error=None):
         self.archive = archive
         self.stats = stats
+        self.on_error = on_error  # called with the OSError of a failed write (disk full, ...)
 
     def write(self, data: bytes) -> int:
         for line in data.splitlines(keepends=True):
             if not line.strip():
                 continue
-            written = self.archive.add(json.loads(line), line if line.endswith(b"\n") else line + b"\n")
+            try:
+                written = self.archive.add(json.loads(line), line if line.endswith(b"\n") else line + b"\n")
+            except OSError as error:
+                if self.on_error is None:
+                    raise
+                self.on_error(error)
+                continue
             if not written and self.stats is not None:
                 self.stats.inc_value("zaman/output/skipped_written")
         return len(data)
@@ -57,7 +64,8 @@ class ArchiveFeedStorage(FileFeedStorage):
         archive = output.archive(self.path)
         if archive is None:  # it could not be opened: the crawl has already failed, loudly
             return io.BytesIO()
-        return ArchiveFile(archive, self.crawler.stats)
+        return ArchiveFile(archive, self.crawler.stats,
+                           on_error=lambda error: output.write_failed(self.path, error))
 
     def store(self, file):
         file.close()

@@ -25,11 +25,12 @@ from urllib.parse import urlparse
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
 from zamanscraper import outcome
 from zamanscraper import signals as zaman_signals
-from zamanscraper.archive import JsonlArchive
+from zamanscraper.archive import JsonlArchive, content_hash, record_key
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class OutputFiles:
         self.feeds = feeds
         self.fsync_interval = fsync_interval
         self.archives: dict[Path, JsonlArchive] = {}
+        self._closing = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -119,6 +121,23 @@ class OutputFiles:
                 stats.inc_value("zaman/output/torn_repaired", len(archive.repaired))
             if archive.unreadable:
                 stats.inc_value("zaman/output/unreadable_lines", archive.unreadable)
+
+    def write_failed(self, path, error: OSError) -> None:
+        """A record could not be written (disk full, ...): fail the crawl and stop it. A part
+        of the line may be on disk: the next run cuts it off and fetches the article again."""
+        outcome.fail(self.crawler, f"cannot write output {path}: {error.strerror or error}")
+        self.crawler.stats.inc_value("zaman/output/write_errors")
+        if not self._closing:
+            self._closing = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_unwritable"))
+
+    def holds(self, record: dict) -> bool | None:
+        """Whether the output holds this very record; None when no output is managed here."""
+        if not self.archives:
+            return None
+        key = record_key(record)
+        digest = content_hash(record)
+        return any(archive.holds(key, digest) for archive in self.archives.values())
 
     def spider_closed(self, spider=None, reason=None):
         for path, archive in self.archives.items():

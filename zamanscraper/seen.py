@@ -10,7 +10,7 @@ request, finish reason ``state_unwritable``). It answers the spider's ``article_
 - otherwise ``Known("stored")`` with its publication date (skipped: ``zaman/articles/skipped_stored``).
 
 It records every written record (``item_scraped``: content hash, publication date, status
-``ok``), every failed request and every reject of an article. Before each batched commit it
+``ok``; never one the JSONL output failed to write), every failed request and every reject of an article. Before each batched commit it
 sends ``output_sync``, so the output files are on disk before the store says "stored".
 Records equal to the stored one are dropped before the output by
 ``zamanscraper.pipelines.seen.UnchangedPipeline``.
@@ -29,6 +29,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from zamanscraper import outcome, urls
 from zamanscraper import signals as zaman_signals
 from zamanscraper.archive import content_hash, record_key
+from zamanscraper.output import OutputFiles
 from zamanscraper.pipelines.dedupe import DuplicateItem
 from zamanscraper.published import published_day
 from zamanscraper.seenstore import SeenStore, needs_refresh
@@ -127,7 +128,12 @@ class SeenState:
         self.maybe_commit()
 
     def item_scraped(self, item, response=None, spider=None):
-        self.stored(ItemAdapter(item).asdict())
+        record = ItemAdapter(item).asdict()
+        output = self.crawler.get_extension(OutputFiles)
+        if output is not None and output.holds(record) is False:  # its write failed
+            self.crawler.stats.inc_value("zaman/state/not_written")
+            return
+        self.stored(record)
 
     def _failed(self, url, status: str) -> None:
         key = urls.article_key(url) if url else None
