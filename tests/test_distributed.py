@@ -142,3 +142,24 @@ def test_unusable_redis_is_one_line_without_the_password(mirror_server, redis_se
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("scrapy crawl zaman: error: ZAMAN_REDIS_URL redis://***@127.0.0.1:")
     assert "not-the-password" not in result.stderr
+
+
+def test_dead_worker_requests_are_taken_over(mirror_server, redis_server, tmp_path):
+    # worker a is killed and never comes back: b takes over its unfinished requests once a has
+    # missed its heartbeats (2 s here), so nothing is lost; the merged dataset has each article once
+    args = common_args(mirror_server, redis_server, f"dead-{uuid.uuid4().hex[:8]}",
+                       "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                       "-s", "ZAMAN_REDIS_WORKER_TIMEOUT=2")
+    a, b = Worker("a", tmp_path, args).start(), Worker("b", tmp_path, args).start()
+    deadline = time.monotonic() + WITHIN
+    while len(a.records()) < 3 and a.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert a.process.poll() is None, "worker a ended before it could be killed"
+    a.process.send_signal(signal.SIGKILL)
+    a.process.wait()
+    assert b.wait() == 0, b.log.read_text()[-2000:]
+    keys = {(r["edition"], r["article_id"]) for w in (a, b) for r in w.records()}
+    assert keys == article_keys()
+    merged, _ = merge([a.out, b.out])
+    assert len(merged) == len(article_keys())
+    assert "stopped sending heartbeats" in b.log.read_text(encoding="utf-8")
