@@ -32,7 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.settings import Settings
@@ -214,7 +216,8 @@ def record_pipelines(crawler: OfflineCrawler) -> list:
     pipelines = []
     for path in build_component_list(crawler.settings.getwithbase("ITEM_PIPELINES")):
         try:
-            pipelines.append(build_from_crawler(load_object(path), crawler))
+            # duck-typed: OfflineCrawler has what the pipelines' from_crawler read
+            pipelines.append(build_from_crawler(load_object(path), cast(Crawler, crawler)))
         except NotConfigured:
             continue
     return pipelines
