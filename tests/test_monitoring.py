@@ -101,26 +101,39 @@ def test_normal_mirror_passes_the_monitors(normal):
     assert "[Spidermon] 6 monitors" in result.stderr and "[Spidermon] FAILED" not in result.stderr
 
 
-def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
+SMALL_CRAWL = {
+    "finish_reason": "closespider_errorcount", "item_scraped_count": 10, "zaman/items/extracted": 10,
+    "spidermon_item_scraped_count/dict": 10,
+    **{f"spidermon_item_scraped_count/dict/{f}": 10 for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
+    "spidermon_item_scraped_count/dict/published_at": 5,
+    "zaman/provenance/headline/fallback": 3,
+    "zaman/requests/failed": 7, "zaman/requests/failed/http_404": 2, "zaman/articles/requested": 15,
+}
+
+
+def run_close_monitors(stats: dict, **settings) -> list[str]:
     from zamanscraper import settings as project
     from zamanscraper.monitoring import QuietRunner
 
-    crawler = get_crawler(settings_dict={k: getattr(project, k) for k in dir(project) if k.isupper()})
-    crawler.stats.set_stats({
-        "finish_reason": "closespider_errorcount", "item_scraped_count": 10, "zaman/items/extracted": 10,
-        "spidermon_item_scraped_count/dict": 10,
-        **{f"spidermon_item_scraped_count/dict/{f}": 10
-           for f in ("headline", "body_paragraphs", "source_tag", "keywords")},
-        "spidermon_item_scraped_count/dict/published_at": 5,
-        "zaman/provenance/headline/fallback": 3,
-        "zaman/requests/failed": 7, "zaman/requests/failed/http_404": 2, "zaman/articles/requested": 15,
-    })
+    crawler = get_crawler(settings_dict={**{k: getattr(project, k) for k in dir(project) if k.isupper()},
+                                         **settings})
+    crawler.stats.set_stats(dict(stats))
     spider = Spider("zaman")
     QuietRunner(spider=spider).run(
         CloseMonitors(crawler=crawler),
         stats=crawler.stats.get_stats(), crawler=crawler, spider=spider, stats_history=[], job=None,
     )
-    assert outcome.failures(crawler) == [
+    return outcome.failures(crawler)
+
+
+def test_small_samples_are_not_judged_by_share():
+    """An incremental rerun fetching a handful of pages: shares say nothing, only the finish
+    reason counts (ZAMAN_MONITOR_MIN_PAGES, default 20)."""
+    assert run_close_monitors(SMALL_CRAWL) == ["finish reason is closespider_errorcount (expected finished, shutdown)"]
+
+
+def test_monitor_suite_fails_the_crawl_with_one_line_per_problem():
+    assert run_close_monitors(SMALL_CRAWL, ZAMAN_MONITOR_MIN_PAGES=0) == [
         "coverage of published_at is 50% (threshold 80%)",
         "fallback provenance of headline is 30% (ceiling 20%): has the page template changed?",
         "failed requests are 33.3% of articles requested (5 of 15; ceiling 20%)",

@@ -132,3 +132,18 @@ def test_mirror_option_maps_urls_and_error_answers_are_fetch_rejects(tmp_path):
     assert [(r["url"], r["stage"], r["reasons"]) for r in jsonl(rejects)] == [
         ("https://en.zamanalwsl.net/news/article/41000", "fetch", ["HTTP 403"])]
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_reextract_runs_the_projects_item_pipelines_in_order():
+    """Built from ``ITEM_PIPELINES``; those that raise ``NotConfigured`` are left out."""
+    from scrapy.utils.conf import build_component_list
+
+    from zamanscraper import settings
+    from zamanscraper.reextract import OfflineCrawler, Stats, project_settings, record_pipelines
+
+    built = record_pipelines(OfflineCrawler(project_settings(), Stats()))
+    names = [f"{type(p).__module__}.{type(p).__name__}" for p in built]
+    configured = build_component_list(settings.ITEM_PIPELINES)
+    assert names == [name for name in configured if name in names]  # the crawl's order
+    for kind in ("clean", "validate", "dedupe"):
+        assert f"zamanscraper.pipelines.{kind}" in {name.rsplit(".", 1)[0] for name in names}

@@ -176,3 +176,18 @@ def test_kill_9_keeps_every_record_written(mirror_server, tmp_path):
     result = reextract(sorted(warc_dir.glob("*.warc.gz")), out, tmp_path / "re-rejects.jsonl")
     assert result.stats["zaman/warc/responses"] == kinds.count("response")
     assert article in [json.loads(line)["url"] for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_unwritable_directory_fails_before_the_first_request(mirror_server, scrapy_cmd, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    mark = mirror_server.mark()
+    result = scrapy_cmd(
+        "crawl", "zaman", "-a", f"mirror={mirror_server.base}", "-a", "ids=28116",
+        "-s", f"ZAMAN_REJECTS_PATH={tmp_path / 'rejects.jsonl'}",
+        "-s", f"ZAMAN_WARC_DIR={blocker / 'warc'}",
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert f"ZAMAN_WARC_DIR {blocker / 'warc'}: Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert mirror_server.since(mark) == []

@@ -13,6 +13,10 @@
   retries; 404 and 410 aside), at most ``ZAMAN_MAX_REJECT_PERCENT`` and ``ZAMAN_MAX_FAILED_PERCENT``;
 - the finish reason, one of ``ZAMAN_FINISH_REASONS``.
 
+Shares are judged only on at least ``ZAMAN_MONITOR_MIN_PAGES`` pages: an incremental rerun
+that fetched 5 pages (4 old failures retried, 1 new article) says nothing about the site, and a
+nightly job must not exit 1 for it. A smaller sample is skipped with a line saying so.
+
 A failing check is one line naming the field and the figure, e.g.
 ``coverage of published_at is 12% (threshold 80%)``; the ``FailCrawl`` action hands each line
 to ``zamanscraper.outcome.fail``, so the crawl exits with status 1 and prints them.
@@ -97,6 +101,12 @@ class ZamanMonitor(BaseScrapyMonitor):
     def records(self) -> int:
         return self.count("item_scraped_count")
 
+    def judge(self, pages: int, what: str) -> None:
+        """Skip this check when ``pages`` is too small a sample to judge a share on."""
+        least = self.crawler.settings.getint("ZAMAN_MONITOR_MIN_PAGES", 0)
+        if pages < least:
+            self.skipTest(f"{pages} {what} is too few to judge (ZAMAN_MONITOR_MIN_PAGES={least})")
+
     def check(self, problems: list[str | None]) -> None:
         found = [p for p in problems if p]
         self.assertFalse(found, "\n".join(found))
@@ -110,6 +120,7 @@ class FieldCoverageMonitor(ZamanMonitor):
     def test_field_coverage(self):
         if not self.records():
             self.skipTest("no record scraped")
+        self.judge(self.records(), "records")
         thresholds = dict(self.crawler.settings.getwithbase("ZAMAN_MIN_COVERAGE"))
         self.check(coverage_problems(field_coverage(self.stats), thresholds))
 
@@ -122,6 +133,7 @@ class ProvenanceMonitor(ZamanMonitor):
     def test_fallback_share(self):
         if not self.records():
             self.skipTest("no record scraped")
+        self.judge(self.records(), "records")
         ceiling = self.setting_float("ZAMAN_MAX_FALLBACK_PERCENT")
         self.check(fallback_problems(self.stats, self.records(), ceiling))
 
@@ -133,6 +145,7 @@ class ErrorsMonitor(ZamanMonitor):
     @monitors.name("schema errors at or below ZAMAN_MAX_INVALID_PERCENT")
     def test_schema_errors(self):
         invalid = self.count("zaman/items/rejected")
+        self.judge(self.count("zaman/items/extracted"), "records extracted")
         self.check([share_problem("schema errors", invalid, self.count("zaman/items/extracted"),
                                   "records extracted", self.setting_float("ZAMAN_MAX_INVALID_PERCENT"))])
 
@@ -141,6 +154,7 @@ class ErrorsMonitor(ZamanMonitor):
         if not self.crawler.settings.get("ZAMAN_REJECTS_PATH"):
             self.skipTest("the rejects file is disabled (ZAMAN_REJECTS_PATH is empty)")
         rejects = self.count("zaman/rejects/parse") + self.count("zaman/rejects/validate")
+        self.judge(rejects + self.records(), "article pages")
         self.check([share_problem("rejects", rejects, rejects + self.records(), "article pages",
                                   self.setting_float("ZAMAN_MAX_REJECT_PERCENT"))])
 
@@ -148,6 +162,7 @@ class ErrorsMonitor(ZamanMonitor):
     def test_failed_requests(self):
         failed = self.count("zaman/requests/failed") - sum(self.count(f"zaman/requests/failed/http_{code}")
                                                            for code in GONE)
+        self.judge(self.count("zaman/articles/requested"), "articles requested")
         self.check([share_problem("failed requests", failed, self.count("zaman/articles/requested"),
                                   "articles requested", self.setting_float("ZAMAN_MAX_FAILED_PERCENT"))])
 

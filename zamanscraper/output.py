@@ -136,6 +136,8 @@ class OutputFiles:
         if not self.archives:
             return None
         key = record_key(record)
+        if key is None:  # no identity: no archive holds it
+            return False
         digest = content_hash(record)
         return any(archive.holds(key, digest) for archive in self.archives.values())
 

@@ -2,7 +2,8 @@
 
 Each ``response`` record of an article URL is run through ``extract_article`` and built into an
 item exactly as the spider does (``zamanscraper.spiders.zaman.make_item``, ``items.to_item``),
-then through the crawl's record pipelines (clean, validate, dedupe) and written with Scrapy's
+then through the crawl's record pipelines (the project's ``ITEM_PIPELINES``, built from its
+settings) and written with Scrapy's
 JSON-lines exporter under the project's ``FEED_EXPORT_ENCODING`` and ``FEED_EXPORT_FIELDS``, as
 ``-O`` does. So a crawl with ``ZAMAN_WARC_DIR`` set and a re-extraction of its WARC files give
 the same records; only ``fetched_at`` can differ: here it is the record's ``WARC-Date`` (when
@@ -31,27 +32,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
-from scrapy.exceptions import DropItem
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.settings import Settings
+from scrapy.signalmanager import SignalManager
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import build_from_crawler, load_object
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from zamanscraper import urls
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.items import to_item
-from zamanscraper.pipelines.clean import CleanPipeline
-from zamanscraper.pipelines.dedupe import DedupePipeline
-from zamanscraper.pipelines.plausible import PlausiblePipeline
-from zamanscraper.pipelines.validate import ValidatePipeline
 from zamanscraper.rejects import RejectsFile
 from zamanscraper.spiders.zaman import make_item
 
 logger = logging.getLogger(__name__)
 
-#: the crawl's record pipelines (``ITEM_PIPELINES``), in order
-PIPELINES = (CleanPipeline, ValidatePipeline, PlausiblePipeline, DedupePipeline)
 
 
 class WarcError(Exception):
@@ -194,10 +194,38 @@ class Result:
     elapsed: float
 
 
-def feed_exporter(file) -> JsonLinesItemExporter:
-    """Scrapy's JSON-lines exporter with the project's feed settings (encoding, field order)."""
+def project_settings() -> Settings:
     settings = Settings()
     settings.setmodule("zamanscraper.settings", priority="project")
+    return settings
+
+
+class OfflineCrawler:
+    """What the record pipelines read of a crawler (``settings``, ``stats``, ``signals``) when
+    there is no crawl: no engine, no spider, no signal is ever sent."""
+
+    def __init__(self, settings: Settings, stats: Stats):
+        self.settings = settings
+        self.stats = stats
+        self.signals = SignalManager(self)
+
+
+def record_pipelines(crawler: OfflineCrawler) -> list:
+    """The project's ``ITEM_PIPELINES`` in their order, built as Scrapy builds them (one that
+    raises ``NotConfigured`` is left out). Only their ``process_item`` is called."""
+    pipelines = []
+    for path in build_component_list(crawler.settings.getwithbase("ITEM_PIPELINES")):
+        try:
+            # duck-typed: OfflineCrawler has what the pipelines' from_crawler read
+            pipelines.append(build_from_crawler(load_object(path), cast(Crawler, crawler)))
+        except NotConfigured:
+            continue
+    return pipelines
+
+
+def feed_exporter(file) -> JsonLinesItemExporter:
+    """Scrapy's JSON-lines exporter with the project's feed settings (encoding, field order)."""
+    settings = project_settings()
     return JsonLinesItemExporter(
         file, encoding=settings.get("FEED_EXPORT_ENCODING") or "utf-8",
         fields_to_export=settings.getlist("FEED_EXPORT_FIELDS") or None,
@@ -235,7 +263,7 @@ class Reextraction:
         rejects.stats = self.stats
         self.rejects = rejects
         self.timezone = timezone
-        self.pipelines = [cls(self.stats) for cls in PIPELINES]
+        self.pipelines = record_pipelines(OfflineCrawler(project_settings(), self.stats))
         #: article -> last HTTP status of an error answer, until a 2xx answer is seen
         self.failed: dict[tuple[str, int], int | None] = {}
         self.done: set[tuple[str, int]] = set()

@@ -10,8 +10,9 @@ request, finish reason ``state_unwritable``). It answers the spider's ``article_
 - otherwise ``Known("stored")`` with its publication date (skipped: ``zaman/articles/skipped_stored``).
 
 It records every written record (``item_scraped``: content hash, publication date, status
-``ok``; never one the JSONL output failed to write), every failed request and every reject of an article. Before each batched commit it
-sends ``output_sync``, so the output files are on disk before the store says "stored".
+``ok``; never one the JSONL output failed to write), every failed request and every reject of
+an article. Before each batched commit it sends ``output_sync``, so the output files are on
+disk before the store says "stored".
 Records equal to the stored one are dropped before the output by
 ``zamanscraper.pipelines.seen.UnchangedPipeline``.
 """

@@ -137,6 +137,9 @@ ZAMAN_MAX_INVALID_PERCENT = 10.0
 ZAMAN_MAX_REJECT_PERCENT = 20.0
 #: maximum failed requests (after retries; 404/410 aside) as a percentage of the articles requested
 ZAMAN_MAX_FAILED_PERCENT = 20.0
+#: shares (coverage, fallback, schema errors, rejects, failures) are judged only on at least this
+#: many pages; a smaller sample (an incremental rerun fetching a handful) is reported, not failed
+ZAMAN_MONITOR_MIN_PAGES = 20
 #: finish reasons of a good crawl ("shutdown": stopped on purpose by Ctrl-C/SIGTERM); others
 #: (closespider_errorcount, cancelled, ...) fail the monitors
 ZAMAN_FINISH_REASONS = ["finished", "shutdown"]

@@ -49,7 +49,9 @@ logger = logging.getLogger(__name__)
 
 
 def extract_article(html: bytes | str, url: str, *, timezone: str | None = None) -> dict:
-    """The record for one article page (every ``Article`` field but ``fetched_at``).
+    """The extracted part of one article's record: every ``Article`` field the page decides
+    (``fetched_at``, ``extractor_version``, ``published_date`` and ``published_utc`` are added
+    by ``zamanscraper.spiders.zaman.make_item``).
 
     ``url`` is any URL form of the article; the record carries the canonical one.
     ``timezone`` is an IANA zone name (the ``ZAMAN_TIMEZONE`` setting) applied to printed

@@ -91,6 +91,8 @@ class Line:
     @property
     def link_share(self) -> float:
         """Share of the line's characters that are link text (1.0: the line is one link)."""
+        if not self.links:
+            return 0.0
         letters = len(self.text) - self.text.count(" ")
         if not letters:
             return 0.0

@@ -60,6 +60,7 @@ def _main_lines(doc: Document, furniture_marks: frozenset, list_weight: float, b
         if line.text and line.block is not None:
             per_block[line.block] = per_block.get(line.block, 0) + 1
     prose_ids = _prose_lines(lines, furniture_marks)
+    chains: dict = {}  # block -> the containers its lines count for, innermost first
     for line in lines:
         text = line.text
         block = line.block
@@ -67,25 +68,29 @@ def _main_lines(doc: Document, furniture_marks: frozenset, list_weight: float, b
             continue
         n = len(text)
         linked = n * line.link_share
-        # a paragraph (or a block holding one line, such as <div class="paragraph">) is
-        # evidence about its container
-        node = block.getparent() if block.tag in PARAGRAPH_TAGS or per_block[block] == 1 else block
+        chain = chains.get(block)
+        if chain is None:
+            # a paragraph (or a block holding one line, such as <div class="paragraph">) is
+            # evidence about its container
+            node = block.getparent() if block.tag in PARAGRAPH_TAGS or per_block[block] == 1 else block
+            chain = []
+            while node is not None and len(chain) < PROSE_LEVELS:
+                chain.append(node)
+                node = node.getparent()
+            chains[block] = chain
         prose = id(line) in prose_ids
         # list items are weaker evidence: news boxes and link lists are lists too
         score = 0.0 if not prose else (list_weight if "li" in line.marks else 1.0) * (
             1 + text.count(",") + text.count("،") + text.count("、") + min(_weight(text) / 100, 3))
         if score and by_names and _in_furniture(block, furniture):
             prose, score = False, 0.0
-        level = 0
-        while node is not None and level < PROSE_LEVELS:
+        for level, node in enumerate(chain):
             chars[node] = chars.get(node, 0) + n
             link_chars[node] = link_chars.get(node, 0) + linked
             if score:
                 prose_chars[node] = prose_chars.get(node, 0) + n
                 if level < len(DECAY):
                     scores[node] = scores.get(node, 0.0) + score * DECAY[level]
-            node = node.getparent()
-            level += 1
     if not scores:
         return []
 
@@ -129,8 +134,12 @@ def _main_lines(doc: Document, furniture_marks: frozenset, list_weight: float, b
         parent = block.getparent()
         return parent in prose_chars or (parent is not None and parent.getparent() in prose_chars)
 
+    inside: set = set()
+    for node in chosen:
+        inside.update(node.iter())
     return [line for line in lines
-            if _inside(line, chosen) and kept(line, furniture_marks) and (line.img is not None or near_prose(line))]
+            if (line.block if line.block is not None else line.element) in inside
+            and kept(line, furniture_marks) and (line.img is not None or near_prose(line))]
 
 
 def _in_furniture(block, cache: dict) -> bool:
@@ -197,15 +206,6 @@ def _is_prose(text: str, link_share: float, marks) -> bool:
     if n < MIN_PROSE or link_share >= 0.5 or marks & FURNITURE:
         return False
     return n >= 160 or bool(S.SENTENCE_END.search(text)) or len(S.SENTENCE_STOP.findall(text)) >= 2
-
-
-def _inside(line: Line, chosen: set) -> bool:
-    node = line.block if line.img is None or line.block is not None else line.element
-    while node is not None:
-        if node in chosen:
-            return True
-        node = node.getparent()
-    return False
 
 
 def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:

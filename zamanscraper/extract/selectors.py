@@ -50,7 +50,9 @@ SITE_NAME = re.compile(
 )
 
 # --- text layer: anchors in the visible text ---------------------------------------------------
-#: ticker label, top form "Latest News: ..." and bottom form "... :Latest News"
+#: ticker label, top form "Latest News: ..." and bottom form "... :Latest News".
+#: Rule: the items are the label's own links/pieces or the run of sibling lines after it; a
+#: label alone on its line (even split over inline tags) is never itself an item.
 TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*(?:[:：]\s*|$)", re.I)
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
@@ -73,8 +75,11 @@ BYLINE_CATEGORY = re.compile(
 SITE_MASTHEAD = re.compile(
     r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض|^Search For Keyword\.?$|^أدخل كلمات البحث واضغط على إدخال\.?$"
 )
-#: "{category} | {date}": the date part is checked by dates.looks_like_date
+#: "{category} | {date}": the date part is checked by dates.looks_like_date.
+#: Rule (anchors.find): a date line counts only beside the headline printed twice around it,
+#: or one the page's <title>/og:title/<h1> agree with; never a date range, never "date | by X".
 DATE_LINE = re.compile(r"^(?P<category>[^|¦]{0,60}?)\s*[|¦]\s*(?P<date>[^|¦]{1,60})$")
+#: Rule: keywords and the comments count are read only after the body region's end.
 KEYWORDS_LABEL = re.compile(
     r"^(?:Keywords|Key\s*words|Tags|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|الكلمات\s+الدلالية|كلمات\s+دلالية|الوسوم)\s*[:：]\s*",
     re.I,
@@ -98,7 +103,8 @@ CHROME_LINES = re.compile(
     r"|Close(?: this)? window|إغلاق النافذة)$",
     re.I,
 )
-#: lines that close the article: the comment box and its form (and FOOTER below)
+#: lines that close the article: the comment box and its form (and FOOTER below).
+#: Rule: they end the text layer's region and are dropped by the generic layer.
 END_LINES = re.compile(
     r"^(?:Post Your Comments?|Comments About This Article|fill all fields below|Please fill the fields below\.?"
     r"|This confirmation code will prevent auto submit|Will now be shown|Add (?:a|your) comment"
