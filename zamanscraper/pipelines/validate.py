@@ -109,8 +109,9 @@ class RecordSchema:
         if name in self.entries:  # an entry of a dict field
             bad = sorted(f"{k}={v}" for k, v in value.items() if not _passes(self.entries[name], v))
             return f"{name}: unknown {ENTRY_NOUNS.get(name, 'value')} in {', '.join(bad)}"
-        where = error.name.removeprefix("data")  # "[1]": an entry of a list field
-        return f"{name}{where}: {error.value!r} {error.message.removeprefix(error.name).strip()}"
+        path = error.name or ""  # typed str | None in fastjsonschema 2.22 (mypy)
+        where = path.removeprefix("data")  # "[1]": an entry of a list field
+        return f"{name}{where}: {error.value!r} {error.message.removeprefix(path).strip()}"
 
 
 @functools.cache
