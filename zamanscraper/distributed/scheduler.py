@@ -103,8 +103,8 @@ class SharedScheduler:
         remove = slot.remove_request
 
         def remove_request(request):
+            self.finished(request)  # first: removing the last request may close the spider
             remove(request)
-            self.finished(request)
 
         slot.remove_request = remove_request
 

@@ -109,7 +109,7 @@ class RecordSchema:
         if name in self.entries:  # an entry of a dict field
             bad = sorted(f"{k}={v}" for k, v in value.items() if not _passes(self.entries[name], v))
             return f"{name}: unknown {ENTRY_NOUNS.get(name, 'value')} in {', '.join(bad)}"
-        path = error.name or ""  # typed Optional in fastjsonschema >= 2.21
+        path = error.name or ""  # typed str | None in fastjsonschema 2.22 (mypy)
         where = path.removeprefix("data")  # "[1]": an entry of a list field
         return f"{name}{where}: {error.value!r} {error.message.removeprefix(path).strip()}"
 
