@@ -217,8 +217,8 @@ def _with_generic(doc, region: list, generic: list) -> list:
     theirs = {id(line) for line in generic if line.text}
     if not mine or len(mine & theirs) * 2 < len(mine) or theirs <= mine:
         return region
-    keep = mine | theirs
-    return [line for line in doc.lines if id(line) in keep or (line.img is not None and line in region)]
+    keep = mine | theirs | {id(line) for line in region if line.img is not None}
+    return [line for line in doc.lines if id(line) in keep]
 
 
 def _page_titles(doc) -> list[str]:
