@@ -58,7 +58,10 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    if not text.isascii():
+    if text.isascii():
+        if text.isprintable():  # nothing to normalize or strip: the common case, kept fast
+            return " ".join(text.split()) or None
+    else:
         text = unicodedata.normalize("NFC", text)
     cleaned = collapse_whitespace(strip_invisible(text))
     return cleaned or None
@@ -89,6 +92,8 @@ def script_of(text: str) -> str | None:
     ('ar', 'en', None)
     """
     text = text[:400]  # a few sentences tell the script; bounded on long bodies
+    if text.isascii():
+        return "en" if _LATIN_LETTER.search(text) else None
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if arabic == latin == 0:

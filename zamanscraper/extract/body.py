@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import selectors as S
+from .anchors import is_chrome
 from .document import Line
 from ..processors import clean_text
 
@@ -54,7 +55,7 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
             after_image = line
             continue
         previous_image, after_image = after_image, None
-        text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text))
+        text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text) if "![" in line.text else line.text)
         if not text or text == headline or _is_chrome(line, text, by_marks=not generic):
             continue
         if _is_caption(line, text, previous_image):
@@ -79,7 +80,7 @@ def _is_chrome(line: Line, text: str, *, by_marks: bool = True) -> bool:
     """Site chrome and link lists (related articles, share buttons) inside the body area;
     ``by_marks``: also every line under nav/form/footer/aside/header (the generic layer has
     already judged its lines' containers)."""
-    if S.CHROME_LINES.match(text):
+    if is_chrome(text):
         return True
     if line.link_share >= 0.9:
         return True

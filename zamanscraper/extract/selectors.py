@@ -91,10 +91,12 @@ COMMENTS_COUNT = re.compile(
     r"|^(?:مجموع\s+)?(?:التعليقات|تعليقات)\s*[(\[]\s*(?P<n_ar>[\d٠-٩]+)\s*[)\]](?!\S)",
     re.I,
 )
-#: site chrome that is never article text
+#: the site's tagline: a line holding it anywhere is chrome (searched apart from CHROME_LINES:
+#: a leading ``.*`` in an alternation makes every anchored match scan the whole line)
+SITE_TAGLINE = re.compile(r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض", re.I)
+#: site chrome that is never article text (with SITE_TAGLINE: ``anchors.is_chrome``)
 CHROME_LINES = re.compile(
-    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"  # the tagline (SITE_MASTHEAD)
-    r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
+    r"^(?:(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
     r"|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
     r"|(?:Read also|Read more|Related(?: articles| news)?|See also"
@@ -116,7 +118,7 @@ END_LINES = re.compile(
 #: FOOTER_MAX characters; a bare "© Reuters" is a photo credit inside the article, not its end.
 #: Searched only in lines holding one of FOOTER_SIGNS (a cheap pre-check).
 FOOTER = re.compile(r"All rights reserved|جميع الحقوق محفوظة|(?:©|\(c\)|Copyright)\s*\d{4}|\d{4}\s*©", re.I)
-FOOTER_SIGNS = ("©", "ights", "IGHTS", "حقوق", "(c)", "(C)", "opyright", "OPYRIGHT")
+FOOTER_SIGNS = re.compile(r"©|ights|IGHTS|حقوق|\(c\)|\(C\)|opyright|OPYRIGHT")
 FOOTER_MAX = 160
 #: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
 #: dateline ("Sanliurfa (Turkey) ", "BEIRUT "), e.g. "Sanliurfa (Turkey) (AFP) – "
