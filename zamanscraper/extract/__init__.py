@@ -93,7 +93,6 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
         return cache[0]
 
     meta = metadata.extract(doc)
-    visible = {line.text for line in doc.lines if line.text}
 
     def pick(name, *candidates):
         for layer, value in candidates:
@@ -111,7 +110,7 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     if found.headline_strong:
         sel_headline = sel_headline if sel_headline == found.headline else None
         meta_headline = meta_headline if meta_headline == found.headline else None
-    elif meta_headline not in visible:
+    elif meta_headline and not any(line.text == meta_headline for line in doc.lines):
         meta_headline = None
     for layer, value in (("selector", sel.get("headline")), ("metadata", meta.get("headline"))):
         if value and value != found.headline and found.headline:

@@ -15,6 +15,8 @@ from ..processors import clean_text
 
 #: paragraphs of at least this length that repeat are dropped (content rendered twice)
 MIN_REPEAT = 60
+#: lines under these are site furniture in a region the text anchors placed (not in a <figure>)
+FURNITURE_MARKS = frozenset(("nav", "form", "footer", "aside", "header"))
 #: a line without sentence punctuation and at most this many words is a title, not a paragraph
 MAX_TITLE_WORDS = 16
 
@@ -84,11 +86,11 @@ def _is_chrome(line: Line, text: str, *, by_marks: bool = True) -> bool:
         return True
     if line.link_share >= 0.9:
         return True
-    return by_marks and bool(line.marks & {"nav", "form", "footer", "aside", "header"}) and not line.marks & {"figure"}
+    return by_marks and bool(line.marks & FURNITURE_MARKS) and "figure" not in line.marks
 
 
 def _is_caption(line: Line, text: str, image: Line | None) -> bool:
-    if "figcaption" in line.marks or S.CAPTION_END.search(text):
+    if "figcaption" in line.marks or (text.endswith("الوصل") and S.CAPTION_END.search(text)):
         return True
     if image is None:
         return False
