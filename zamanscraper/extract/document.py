@@ -38,6 +38,8 @@ SKIP_TAGS = frozenset(
 FORM_PAGE_PARAGRAPHS = 5
 #: elements that show an image (AMP pages use <amp-img>)
 IMAGE_TAGS = frozenset(("img", "amp-img"))
+#: elements the selector and metadata layers look up (``Document.elements``), indexed by the walk
+INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script", "a"))
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {
@@ -105,6 +107,26 @@ class Document:
     lines: list[Line]
     #: the decoded page source
     source: str
+    #: INDEXED_TAGS -> their elements in document order, hidden and skipped ones included (what
+    #: an XPath over the whole tree finds): one walk serves every selector, no tree scan each
+    index: dict[str, list] = field(default_factory=dict)
+    _itemprops: dict[str, list] | None = None
+
+    def elements(self, tag: str) -> list:
+        """The page's elements of one of INDEXED_TAGS, in document order."""
+        return self.index.get(tag, [])
+
+    def itemprop(self, name: str) -> list:
+        """Elements whose ``itemprop`` is ``name`` (``//*[@itemprop=name]``), in document order;
+        the tree is scanned once, and only on a page that mentions itemprop at all."""
+        if self._itemprops is None:
+            self._itemprops = {}
+            if self.has("itemprop"):
+                for el in self.root.iter():
+                    value = el.get("itemprop")
+                    if value is not None:
+                        self._itemprops.setdefault(value, []).append(el)
+        return self._itemprops.get(name, [])
 
     def lines_in(self, element) -> list[Line]:
         """The lines produced inside ``element`` (a block's line belongs to the block)."""
@@ -178,7 +200,8 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
         # a bare text copy: keep its line structure
         text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
     root = _parse_tree(text)
-    return Document(root=root, lines=linearize(root), source=text)
+    index: dict[str, list] = {}
+    return Document(root=root, lines=linearize(root, index), source=text, index=index)
 
 
 def _parse_tree(text: str):
@@ -257,8 +280,12 @@ class _Builder:
             self.brs = 0
 
 
-def linearize(root) -> list[Line]:
-    """Visible lines in document order (an iterative walk: no recursion limit)."""
+def linearize(root, index: dict[str, list] | None = None) -> list[Line]:
+    """Visible lines in document order (an iterative walk: no recursion limit); ``index``
+    receives the elements of INDEXED_TAGS (see ``Document.index``)."""
+    if index is None:
+        index = {}
+    indexed = INDEXED_TAGS
     out = _Builder()
     marks_stack: list[frozenset[str]] = [frozenset()]
     push, pop = marks_stack.append, marks_stack.pop
@@ -269,8 +296,13 @@ def linearize(root) -> list[Line]:
     for event, el in walker:
         tag = el.tag
         if event == "start":
+            if tag in indexed:
+                index.setdefault(tag, []).append(el)
             if tag in skip or not isinstance(tag, str) or (
                     (el.get("style") is not None or el.get("hidden") is not None) and hidden(el)):
+                if len(el):  # <head>, a hidden block: what it holds is indexed all the same
+                    for sub in el.iterdescendants(*indexed):
+                        index.setdefault(sub.tag, []).append(sub)
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue
