@@ -193,7 +193,9 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         text = html
-    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1).replace("\r\n", "\n")
+    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1)
+    if "\r" in text:  # str.replace copies the page even when there is nothing to replace
+        text = text.replace("\r\n", "\n")
     if not text.strip():
         raise ExtractError("empty page: only whitespace or control characters")
     if not _HAS_TAG.search(text[:65536]):
