@@ -69,8 +69,8 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
             if byline and rest_text and S.BYLINE_LINE.match(byline):
                 out.append([byline])
                 text = rest_text
-        joinable = out and not S.SENTENCE_END.search(out[-1][-1]) and not S.BYLINE_LINE.match(out[-1][-1])
-        if line.soft and last_kept is not None and joinable:
+        if (line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1][-1])
+                and not S.BYLINE_LINE.match(out[-1][-1])):
             out[-1].append(text)  # a hard line break inside a sentence
         else:
             out.append([text])
@@ -110,11 +110,10 @@ def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
     for i, pieces in enumerate(paragraphs):
         p = " ".join(pieces)
         last = i == len(paragraphs) - 1
-        closing = i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p))
-        opening = i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p))
-        titles = all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)
-        prose = S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)
-        if last or closing or opening or prose or not titles:
+        if (last or S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)  # prose
+                or (i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p)))  # closing
+                or (i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p)))  # opening
+                or not all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)):  # not titles
             keep.append(p)
     return keep
 
