@@ -175,6 +175,8 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
 
 def _best_date_line(lines: list[Line], candidates: list[int]) -> int | None:
     """The date line with the doubled headline around it, else the first one."""
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
     for i in candidates:
         before = _texts(lines, i, -1)
         after = _texts(lines, i, +1)
@@ -190,7 +192,7 @@ def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
     while 0 <= j < len(lines) and len(out) < HEADLINE_WINDOW:
         line = lines[j]
         j += step
-        if line.img is not None or is_chrome(line.text) or "figcaption" in line.marks:
+        if line.img is not None or "figcaption" in line.marks or is_chrome(line.text):
             continue
         if date_line(line):
             break

@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import selectors as S
 from .errors import ExtractError
-from ..processors import collapse_whitespace, strip_invisible
+from ..processors import strip_invisible
 
 #: pages larger than this are refused (the spider's DOWNLOAD_MAXSIZE is the network-side cap)
 MAX_BYTES = 16 * 1024 * 1024
@@ -271,7 +271,7 @@ class _Builder:
         emitted = False
         if self.parts:
             raw = "".join(self.parts)
-            text = collapse_whitespace(raw)
+            text = " ".join(raw.split())  # collapse_whitespace, inlined: it runs for every line
             if text:
                 self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element, block))
                 emitted = True
@@ -336,7 +336,7 @@ def linearize(root, index: dict[str, list] | None = None) -> list[Line]:
             marks = pop()
             if tag == "a":
                 if link_starts:
-                    link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
+                    link_text = " ".join("".join(out.parts[link_starts.pop():]).split())
                     if link_text:
                         out.links.append((link_text, el.get("href") or ""))
             elif tag in block:
