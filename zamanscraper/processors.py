@@ -18,8 +18,9 @@ BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f\u200b\ufeff" + BIDI_MARKS + "]")
 #: Arabic-Indic and Eastern Arabic-Indic digits -> ASCII (for parsing only; text keeps them)
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
+#: runs of letters (counted by their lengths: one match a word, not one a letter)
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+_LATIN_LETTERS = re.compile("[A-Za-z]+")
 
 
 def strip_invisible(text: str) -> str:
@@ -93,9 +94,9 @@ def script_of(text: str) -> str | None:
     """
     text = text[:400]  # a few sentences tell the script; bounded on long bodies
     if text.isascii():
-        return "en" if _LATIN_LETTER.search(text) else None
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+        return "en" if _LATIN_LETTERS.search(text) else None
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
     if arabic == latin == 0:
         return None
     return "ar" if arabic > latin else "en"
