@@ -160,26 +160,33 @@ class SharedScheduler:
         self.held.add(field)
         self.inflight.keep(field, self.queue._encode_request(request))
 
+    def _back_from_wait(self, request) -> tuple[InFlight, str] | None:
+        """For a retry back from its wait (it leaves this worker's hash as it enters the queue):
+        the hash and its field there; else None. Any request's field is dropped (a new one is
+        given when it is taken from the queue)."""
+        field = request.meta.pop(FIELD, None)
+        if field not in self.held or self.inflight is None:
+            return None
+        self.held.discard(field)
+        return self.inflight, field
+
     def enqueue_request(self, request) -> bool:
         self._mine(request, -1)
-        field = request.meta.pop(FIELD, None)
-        if field in self.held:  # a retry back from its wait: it leaves the hash for the queue
-            self.held.discard(field)
-        else:
-            field = None
+        back = self._back_from_wait(request)
         if not request.dont_filter and self.df.request_seen(request):
-            if field is not None:
-                self.inflight.done(field)
+            if back is not None:
+                back[0].done(back[1])
             if not request.meta.get("redirect_urls"):
                 request.meta[SEEN_ELSEWHERE] = True
                 self.stats.inc_value("zaman/distributed/seen_elsewhere")
             self.df.log(request, self.spider)
             return False
-        if field is None:
+        if back is None:
             self.queue.push(request)
         else:
-            self.inflight.requeue(self.queue.key, field, self.queue._encode_request(request),
-                                  -request.priority)
+            inflight, field = back
+            inflight.requeue(self.queue.key, field, self.queue._encode_request(request),
+                             -request.priority)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
