@@ -15,7 +15,9 @@ usual slot delays and concurrency. Healthy requests go on meanwhile. While retri
 ``spider_idle`` handler keeps the crawl open. Each held retry is announced
 (``zamanscraper.signals.retry_waiting``): a distributed crawl keeps it on file in Redis, so a
 worker killed during the wait loses nothing. Retries still waiting when the crawl stops early
-(Ctrl-C, ``CloseSpider``) are counted (``zaman/retry/abandoned``) and logged once.
+(Ctrl-C, ``CloseSpider``) are counted (``zaman/retry/abandoned``) and logged once; they are not
+saved in a ``JOBDIR``, but their articles are in neither the output nor the seen-store, so a
+rerun of the same command requests them again.
 
 A WAF challenge or block page served with 2xx (``zamanscraper.extract.pagekind``) is retried
 like a 403; when the retries are used up the request fails with
@@ -188,6 +190,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         for _request, timer in self.waiting.values():
             timer.cancel()
         self.crawler.stats.set_value("zaman/retry/abandoned", len(self.waiting))
-        logger.warning("Crawl closed (%s) with %d retries still waiting: not fetched",
+        logger.warning("Crawl closed (%s) with %d retries still waiting: not fetched (a rerun "
+                       "requests them again)",
                        reason, len(self.waiting))
         self.waiting.clear()
