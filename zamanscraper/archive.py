@@ -29,6 +29,8 @@ import re
 import time
 from pathlib import Path
 
+from zamanscraper.articleset import ArticleDigests
+
 logger = logging.getLogger(__name__)
 
 PLACEHOLDERS = ("{edition}", "{month}")
@@ -123,8 +125,8 @@ class JsonlArchive:
             raise ValueError(f"{self.template}: a partitioned output is appended to (use -o, not -O)")
         self.overwrite = overwrite
         self.fsync_interval = fsync_interval
-        #: (edition, article_id) -> content hash of the last record written for it
-        self.written: dict[tuple[str, int], str] = {}
+        #: (edition, article_id) -> content hash of the last record written for it (8 bytes an article)
+        self.written = ArticleDigests()
         self.repaired: dict[str, int] = {}  # path -> bytes cut from a torn last line
         self.unreadable = 0  # complete lines that are not a JSON record (reported, kept)
         self.count = 0  # records written by this run
@@ -210,15 +212,14 @@ class JsonlArchive:
 
     def holds(self, key: tuple[str, int], digest: str | None = None) -> bool:
         """Whether the output holds a record of ``key`` (with content ``digest`` when given)."""
-        held = self.written.get(key)
-        return held is not None and (digest is None or held == digest)
+        return self.written.holds(key, digest)
 
     def add(self, record: dict, line: bytes) -> bool:
         """Append ``line`` (the JSON of ``record`` with its newline) unless the output already
         holds the same content for the article; True when written."""
         key = record_key(record)
         digest = content_hash(record)
-        if key is not None and self.written.get(key) == digest:
+        if key is not None and self.written.holds(key, digest):
             return False
         write_all(self._fd(self.path_for(record)), line)
         if key is not None:

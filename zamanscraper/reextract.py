@@ -45,6 +45,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from zamanscraper import urls
+from zamanscraper.articleset import ArticleSet
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.items import to_item
 from zamanscraper.rejects import RejectsFile
@@ -266,7 +267,7 @@ class Reextraction:
         self.pipelines = record_pipelines(OfflineCrawler(project_settings(), self.stats))
         #: article -> last HTTP status of an error answer, until a 2xx answer is seen
         self.failed: dict[tuple[str, int], int | None] = {}
-        self.done: set[tuple[str, int]] = set()
+        self.done = ArticleSet()  # one bit an article: flat over a WARC of any size
 
     def write(self, paths: list[Path], out, mirror: str | None, progress: Progress | None) -> None:
         exporter = feed_exporter(out)

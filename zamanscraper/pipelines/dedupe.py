@@ -5,6 +5,8 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from zamanscraper.articleset import ArticleSet
+
 
 class DuplicateItem(DropItem):
     """A second record for an article already exported. Not a reject: only counted."""
@@ -19,7 +21,7 @@ class DedupePipeline:
 
     def __init__(self, stats=None):
         self.stats = stats
-        self.seen: set[tuple[str, int]] = set()
+        self.seen = ArticleSet()  # one bit an article id
 
     @classmethod
     def from_crawler(cls, crawler):

@@ -46,6 +46,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from zamanscraper import arguments, urls
 from zamanscraper import outcome as crawl_outcome
 from zamanscraper.arguments import SpiderArgumentError
+from zamanscraper.articleset import ArticleSet
 from zamanscraper.extract import ExtractError, extract_article
 from zamanscraper.extract.pagekind import CHALLENGE, NotAnArticle
 from zamanscraper.failures import WAF_CHALLENGE, Blocked, FetchRefused
@@ -180,7 +181,7 @@ class ZamanSpider(scrapy.Spider):
         self.timezone: str | None = None
         #: why the crawl is refused (a bad argument or setting); None: it runs
         self.refusal: str | None = None
-        self._requested: set[tuple[str, int]] = set()
+        self._requested = ArticleSet()
         self._outcomes: dict[tuple[str, int], str] = {}
         self._waiting: dict[tuple[str, int], list[ListingPage]] = {}
         #: listing pages may wait for articles' outcomes (discovery with ``since=``)
