@@ -11,6 +11,7 @@ it would write its own ``setup.py``, whose ``entry_points`` setuptools ignores n
 """
 
 from setuptools import Extension, setup
+from setuptools.command.bdist_egg import bdist_egg
 
 WALK = "zamanscraper/extract/_walk.pyx"
 
@@ -28,4 +29,14 @@ def extensions() -> list[Extension]:
     return cythonize([walk], quiet=True)
 
 
-setup(ext_modules=extensions())
+class PythonOnlyEgg(bdist_egg):
+    """An egg (``scrapyd-deploy``) without the C walk: it runs on the scrapyd host, whose Python
+    and platform need not be the build machine's, and the loader setuptools writes for a
+    compiled module in an egg fails there. The deployed code runs the Python walk."""
+
+    def run(self):
+        self.distribution.ext_modules = []
+        super().run()
+
+
+setup(ext_modules=extensions(), cmdclass={"bdist_egg": PythonOnlyEgg})

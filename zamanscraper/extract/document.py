@@ -12,6 +12,7 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from lxml import etree
@@ -20,6 +21,7 @@ from . import selectors as S
 from .errors import ExtractError
 from ..processors import strip_invisible
 
+_c_walk: ModuleType | None
 try:  # the C copy of linearize_python, built at install time when a compiler is there
     from . import _walk as _c_walk
 except ImportError as _missing:
