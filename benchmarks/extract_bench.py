@@ -60,7 +60,7 @@ def walks():
     if document._c_walk is not None:
         yield "C", contextlib.nullcontext()
     else:
-        print(f"the C line walk is not built ({document._c_walk_missing}): only the Python walk is measured")
+        print(f"the C line walk is not available ({document._c_walk_missing}): only the Python walk is measured")
     yield "Python", mock.patch.object(document, "_c_walk", None)
 
 

@@ -23,7 +23,7 @@ def test_c_walk_is_built_in_ci():
     if not os.environ.get("CI"):
         pytest.skip("CI is not set: the Python walk is an allowed fallback")
     assert document._c_walk is not None, (
-        f"the C line walk is not built ({document._c_walk_missing}): "
+        f"the C line walk is not available ({document._c_walk_missing}): "
         "reinstall with Cython and a C compiler (pip install -e '.[test]')")
 
 

@@ -24,9 +24,9 @@ from ..processors import strip_invisible
 _c_walk: ModuleType | None
 try:  # the C copy of linearize_python, built at install time when a compiler is there
     from . import _walk as _c_walk
-except ImportError as _missing:
+except (ImportError, ValueError) as _missing:  # ValueError: built against another lxml's types
     _c_walk = None
-    _c_walk_missing = str(_missing)
+    _c_walk_missing = f"{type(_missing).__name__}: {_missing}"
 
 logger = logging.getLogger(__name__)
 
@@ -427,4 +427,4 @@ if _c_walk is not None:
                   image_src_fn=_content_image_src)
     logger.debug("line walk: compiled (%s)", _c_walk.__file__)
 else:
-    logger.debug("line walk: Python (the compiled one is not built: %s)", _c_walk_missing)
+    logger.debug("line walk: Python (no compiled one: %s)", _c_walk_missing)
