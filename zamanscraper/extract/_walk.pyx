@@ -118,24 +118,28 @@ cdef int _hidden(_Walk w, xmlNode* c) except -1:
     return bool(is_hidden(w.el(c)))
 
 
+cdef inline xmlNode* _next_below(xmlNode* c, xmlNode* top) noexcept nogil:
+    """The node after c in document order inside top's subtree (descending into elements only,
+    as lxml's iterators do), NULL after the last one."""
+    if c.type == tree.XML_ELEMENT_NODE and c.children is not NULL:
+        return c.children
+    while c.next is NULL:
+        c = c.parent
+        if c == top:
+            return NULL
+    return c.next
+
+
 cdef bint _holds_page(xmlNode* form, int need) noexcept nogil:
     """len(form.findall(".//p")) >= need"""
     cdef xmlNode* c = form.children
     cdef int found = 0
     while c is not NULL:
-        if c.type == tree.XML_ELEMENT_NODE:
-            if c.ns is NULL and strcmp(<const char*>c.name, "p") == 0:
-                found += 1
-                if found >= need:
-                    return True
-            if c.children is not NULL:
-                c = c.children
-                continue
-        while c.next is NULL:
-            c = c.parent
-            if c == form:
-                return False
-        c = c.next
+        if c.type == tree.XML_ELEMENT_NODE and c.ns is NULL and strcmp(<const char*>c.name, "p") == 0:
+            found += 1
+            if found >= need:
+                return True
+        c = _next_below(c, form)
     return False
 
 
@@ -314,17 +318,9 @@ cdef class _Walk:
         cdef xmlNode* c = top.children
         cdef PyObject* tag
         while c is not NULL:
-            if c.type == tree.XML_ELEMENT_NODE:
-                if self.flags_of(c, &tag) & F_INDEX:
-                    self.add_index(c, tag)
-                if c.children is not NULL:
-                    c = c.children
-                    continue
-            while c.next is NULL:
-                c = c.parent
-                if c == top:
-                    return 0
-            c = c.next
+            if c.type == tree.XML_ELEMENT_NODE and self.flags_of(c, &tag) & F_INDEX:
+                self.add_index(c, tag)
+            c = _next_below(c, top)
         return 0
 
     cdef int push_block(self, xmlNode* c) except -1:
