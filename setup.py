@@ -24,9 +24,11 @@ def extensions() -> list[Extension]:
     except ImportError as missing:
         print(f"zamanscraper: the C line walk is not built ({missing}): the Python walk will run")
         return []
-    walk = Extension("zamanscraper.extract._walk", [WALK], include_dirs=lxml.get_include(),
-                     optional=True)  # a failed compile is a warning, not a failed install
-    return cythonize([walk], quiet=True)
+    built = cythonize([Extension("zamanscraper.extract._walk", [WALK], include_dirs=lxml.get_include())],
+                      quiet=True)
+    for extension in built:  # set here: cythonize does not carry it over
+        extension.optional = True  # a failed compile is a warning, not a failed install
+    return built
 
 
 class PythonOnlyEgg(bdist_egg):

@@ -9,6 +9,7 @@ with an :class:`ExtractError` naming the problem, or repaired.
 from __future__ import annotations
 
 import codecs
+import importlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from ..processors import strip_invisible
 
 _c_walk: ModuleType | None
 try:  # the C copy of linearize_python, built at install time when a compiler is there
-    from . import _walk as _c_walk
+    _c_walk = importlib.import_module(f"{__package__}._walk")
 except (ImportError, ValueError) as _missing:  # ValueError: built against another lxml's types
     _c_walk = None
     _c_walk_missing = f"{type(_missing).__name__}: {_missing}"
