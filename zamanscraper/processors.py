@@ -64,8 +64,7 @@ def clean_text(text: str | None) -> str | None:
             return " ".join(text.split()) or None
     else:
         text = unicodedata.normalize("NFC", text)
-    cleaned = collapse_whitespace(strip_invisible(text))
-    return cleaned or None
+    return " ".join(_INVISIBLE.sub("", text).split()) or None  # strip_invisible, collapse_whitespace
 
 
 def clean_list(values: Iterable[str | None]) -> list[str]:
