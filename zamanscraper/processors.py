@@ -59,12 +59,12 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    if text.isascii():
-        if text.isprintable():  # nothing to normalize or strip: the common case, kept fast
-            return " ".join(text.split()) or None
-    else:
+    printable = text.isprintable()  # no control or format character (all of _INVISIBLE is one)
+    if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    return " ".join(_INVISIBLE.sub("", text).split()) or None  # strip_invisible, collapse_whitespace
+    if not printable:
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split()) or None  # collapse_whitespace
 
 
 def clean_list(values: Iterable[str | None]) -> list[str]:
