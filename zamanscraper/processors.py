@@ -64,6 +64,8 @@ def clean_text(text: str | None) -> str | None:
         text = unicodedata.normalize("NFC", text)
     if not printable:
         text = _INVISIBLE.sub("", text)
+    elif "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text or None  # printable: its only whitespace is the space, here already single
     return " ".join(text.split()) or None  # collapse_whitespace
 
 
