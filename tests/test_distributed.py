@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 import redisserver
+from netserver import serve
 
 from zamanscraper import urls
 from zamanscraper.distributed.merge import merge
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+PAGE = (Path(__file__).parent / "fixtures" / "pages" / "en-28116-html5.html").read_bytes()
 #: liveness bound, not a timing assertion
 WITHIN = 240
 
@@ -163,3 +165,66 @@ def test_dead_worker_requests_are_taken_over(mirror_server, redis_server, tmp_pa
     merged, _ = merge([a.out, b.out])
     assert len(merged) == len(article_keys())
     assert "stopped sending heartbeats" in b.log.read_text(encoding="utf-8")
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + WITHIN
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("recovery", ["restart", "takeover"])
+def test_retry_waiting_out_its_backoff_survives_sigkill(redis_server, tmp_path, recovery):
+    """Article 1 answers 503 once; its retry waits 60 s (outside the scheduler, no download
+    slot held) and the worker is SIGKILLed meanwhile. Restarted with the same command, or taken
+    over by another worker once its heartbeats stop, the retry is fetched: every article once."""
+    art = "/en.zamanalwsl.net/news/article/{}".format
+    routes = {art(1): lambda hit: (503, {}, b"busy") if hit == 1 else (200, {}, PAGE),
+              **{art(i): (200, {}, PAGE) for i in (2, 3, 4)}}
+    with serve(routes) as server:
+        args = ["-a", f"mirror={server.base}", "-a", "ids=1-4",
+                "-s", f"ZAMAN_REDIS_URL={redis_server.url}",
+                "-s", f"ZAMAN_REDIS_CRAWL=retry-{uuid.uuid4().hex[:8]}",
+                "-s", "ZAMAN_RETRY_BACKOFF_BASE=60", "-s", "ZAMAN_REDIS_WORKER_TIMEOUT=2"]
+        a = Worker("a", tmp_path, args).start()
+        wait_for(lambda: server.hits(art(1)) == 1 and len(a.records()) == 3 or a.process.poll() is not None,
+                 "worker a to write articles 2-4 while the retry of 1 waits")
+        assert a.process.poll() is None, a.log.read_text()[-2000:]
+        time.sleep(0.5)  # the 503 fully handled: only the waiting retry is left of article 1
+        a.process.send_signal(signal.SIGKILL)
+        a.process.wait()
+        rest = a.start() if recovery == "restart" else Worker("b", tmp_path, args).start()
+        assert rest.wait() == 0, rest.log.read_text()[-2000:]
+        assert server.hits(art(1)) == 2
+    keys = Counter(r["article_id"] for w in {a, rest} for r in w.records())
+    assert keys == {1: 1, 2: 1, 3: 1, 4: 1}
+    if recovery == "takeover":
+        assert "stopped sending heartbeats" in rest.log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stores", ["own", "shared"])
+def test_rerun_skips_what_any_worker_wrote(mirror_server, redis_server, tmp_path, stores):
+    """The rerun of a finished distributed crawl (the same command, once the finished crawl's
+    duplicate filter has expired) fetches again only what no worker wrote: each worker's output
+    (and its own seen-store) hold only its share, the crawl's ``written`` hash in Redis holds
+    them all. Workers on one machine may also share one seen-store."""
+    args = common_args(mirror_server, redis_server, f"rerun-{uuid.uuid4().hex[:8]}",
+                       "-s", "ZAMAN_REDIS_KEEP=1", "-s", "DOWNLOAD_DELAY=0.1")  # both get a share
+    workers = [Worker(name, tmp_path, [*args, "-s", "ZAMAN_STATE_PATH={}.sqlite".format(
+        tmp_path / (name if stores == "own" else "shared"))]) for name in ("a", "b")]
+    for w in workers:
+        w.start()
+    assert [w.wait() for w in workers] == [0, 0], [w.log.read_text()[-2000:] for w in workers]
+    written = {(r["edition"], r["article_id"]) for w in workers for r in w.records()}
+    assert all(w.records() for w in workers), "one worker took the whole crawl: nothing to share"
+    time.sleep(1.5)  # ZAMAN_REDIS_KEEP: the finished crawl is forgotten, its written hash kept
+    mark = mirror_server.mark()
+    for w in workers:
+        w.start()
+    assert [w.wait() for w in workers] == [0, 0], [w.log.read_text()[-2000:] for w in workers]
+    again = set(fetched_articles(mirror_server.since(mark)))
+    assert again and not again & written  # the failures and rejects only
+    check_outputs(workers, redis_server)
+    assert not [line for w in workers for line in w.log.read_text(encoding="utf-8").splitlines()
+                if "sqlite" in line.lower() and "ERROR" in line]

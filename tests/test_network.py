@@ -62,9 +62,9 @@ class Run:
         return [(r["stage"], r["reasons"]) for r in self.rejects if r["url"] == site(article_id)]
 
 
-def command(base: str, tmp: Path, *args: str) -> list[str]:
+def command(base: str, tmp: Path, *args: str, output: str = "-O") -> list[str]:
     return [sys.executable, "-m", "scrapy", "crawl", "zaman", "-a", f"mirror={base}",
-            "-O", str(tmp / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp / 'rejects.jsonl'}",
+            output, str(tmp / "out.jsonl"), "-s", f"ZAMAN_REJECTS_PATH={tmp / 'rejects.jsonl'}",
             "-s", "LOG_LEVEL=INFO", "-s", "ZAMAN_RETRY_BACKOFF_BASE=0.05",
             # these crawls fail most of their requests on purpose: no failure ceiling
             "-s", "ZAMAN_MAX_FAILURE_RATIO=1", "-s", "ZAMAN_MAX_REJECT_PERCENT=100", *args]
@@ -165,6 +165,35 @@ def test_waiting_retries_do_not_hold_up_healthy_pages(tmp_path):
     assert {i["article_id"] for i in run.items} == set(healthy)
     assert run.stats["zaman/retry/abandoned"] == 2
     assert run.stats["zaman/retry/backoff_count"] == 2
+
+
+def test_retry_waiting_when_a_jobdir_crawl_stops_is_fetched_by_the_rerun(tmp_path):
+    """Ctrl-C stops a JOBDIR crawl while article 1's retry waits out its backoff. The retry is
+    not in the job dir, but the article is in neither the output nor the seen-store: the rerun of
+    the same command requests it again, and nothing else."""
+    routes = {art(1): lambda hit: (503, {}, b"") if hit == 1 else ok(), art(2): ok(), art(3): ok()}
+    with serve(routes) as server:
+        cmd = command(server.base, tmp_path, "-a", "ids=1-3", "-s", f"JOBDIR={tmp_path / 'job'}",
+                      "-s", f"ZAMAN_STATE_PATH={tmp_path / 'state.sqlite'}",
+                      "-s", "ZAMAN_RETRY_BACKOFF_BASE=600", output="-o")
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=ENV, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and not (
+                    server.hits(art(1)) and len(Run(tmp_path, "", 0).items) == 2):
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert Run(tmp_path, stderr, proc.returncode).stats["zaman/retry/abandoned"] == 1, stderr[-3000:]
+        rerun = subprocess.run(cmd, cwd=REPO_ROOT, env=ENV, capture_output=True, text=True,
+                               encoding="utf-8", timeout=120, check=False)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        assert [server.hits(art(i)) for i in (1, 2, 3)] == [2, 1, 1]
+    assert sorted(i["article_id"] for i in Run(tmp_path, "", 0).items) == [1, 2, 3]
 
 
 def test_each_failure_logged_once_and_404s_of_a_range_summarised(tmp_path):

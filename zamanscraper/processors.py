@@ -18,8 +18,9 @@ BIDI_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f\u200b\ufeff" + BIDI_MARKS + "]")
 #: Arabic-Indic and Eastern Arabic-Indic digits -> ASCII (for parsing only; text keeps them)
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
+#: runs of letters (counted by their lengths: one match a word, not one a letter)
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+_LATIN_LETTERS = re.compile("[A-Za-z]+")
 
 
 def strip_invisible(text: str) -> str:
@@ -58,7 +59,10 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    if not text.isascii():
+    if text.isascii():
+        if text.isprintable():  # nothing to normalize or strip: the common case, kept fast
+            return " ".join(text.split()) or None
+    else:
         text = unicodedata.normalize("NFC", text)
     cleaned = collapse_whitespace(strip_invisible(text))
     return cleaned or None
@@ -89,8 +93,10 @@ def script_of(text: str) -> str | None:
     ('ar', 'en', None)
     """
     text = text[:400]  # a few sentences tell the script; bounded on long bodies
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    if text.isascii():
+        return "en" if _LATIN_LETTERS.search(text) else None
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
     if arabic == latin == 0:
         return None
     return "ar" if arabic > latin else "en"

@@ -28,6 +28,12 @@ article_known = object()
 #: so the store never claims a record the output lacks. kwargs: none
 output_sync = object()
 
+#: the backoff middleware holds a retry back until its delay is over, outside the scheduler
+#: (``zamanscraper.middlewares.backoff``); when the delay is over the retry goes to the scheduler
+#: like any request. A distributed crawl keeps the retry on file in Redis meanwhile.
+#: kwargs: request, spider
+retry_waiting = object()
+
 #: the answer "fetch this article again" to :data:`article_known`
 FETCH = "fetch"
 

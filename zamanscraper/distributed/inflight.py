@@ -3,7 +3,9 @@
 scrapy-redis pops a request from the queue before downloading it: a worker killed then loses it.
 Here the pop and the note "worker W has it" are one atomic Redis script: the request moves from
 the queue (sorted set) into the worker's in-flight hash, and leaves that hash only when its
-answer has been fully handled (:meth:`InFlight.done`). A worker refreshes its heartbeat key
+answer has been fully handled (:meth:`InFlight.done`). A retry waiting out its backoff delay
+outside the scheduler stays on file there (:meth:`InFlight.keep`) until it goes back to the
+queue (:meth:`InFlight.requeue`, atomic too). A worker refreshes its heartbeat key
 (``alive``, expiring after ``timeout`` seconds) while it runs; the in-flight hash of a worker
 whose heartbeat has expired is taken over, atomically, by the first live worker that looks
 (:meth:`InFlight.claim_dead`).
@@ -84,6 +86,17 @@ class InFlight:
 
     def done(self, field: str) -> None:
         self.server.hdel(self.key, field)
+
+    def keep(self, field: str, data: bytes) -> None:
+        """The request filed under ``field`` is now ``data`` (its retry, waiting to be queued)."""
+        self.server.hset(self.key, field, data)
+
+    def requeue(self, queue_key: str, field: str, data: bytes, score: float) -> None:
+        """Put ``data`` into the queue and take ``field`` off this worker's hash, in one step."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.execute_command("ZADD", queue_key, score, data)
+            pipe.hdel(self.key, field)
+            pipe.execute()
 
     def own(self) -> list[tuple[str, bytes]]:
         """What this worker's hash holds: left by an earlier run of the same worker, killed."""

@@ -31,7 +31,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
 
-from zamanscraper.distributed import FIELD, SEEN_ELSEWHERE, crawl_name, redact, worker_name
+from zamanscraper import signals as zaman_signals
+from zamanscraper.distributed import FIELD, SEEN_ELSEWHERE, crawl_prefix, redact, worker_name
 from zamanscraper.distributed.inflight import InFlight
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class SharedScheduler:
         self.stats = crawler.stats
         self.server = server
         self.own: deque = deque()
+        #: fields of this worker's hash whose retry waits (``retry_waiting``) outside the scheduler
+        self.held: set[str] = set()
         self.inflight: InFlight | None = None
         self.heartbeat = None
 
@@ -66,6 +69,7 @@ class SharedScheduler:
             raise NotConfigured("SharedScheduler needs ZAMAN_REDIS_URL")
         scheduler = cls(crawler, connect(url))
         crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(scheduler.retry_waiting, signal=zaman_signals.retry_waiting)
         return scheduler
 
     # --- open / close ----------------------------------------------------------------------
@@ -73,9 +77,8 @@ class SharedScheduler:
     def open(self, spider):
         self.spider = spider
         settings = self.settings
-        name = settings.get("ZAMAN_REDIS_CRAWL") or crawl_name(spider.args)
         worker = settings.get("ZAMAN_WORKER_ID") or worker_name(sorted(settings.getdict("FEEDS")))
-        self.prefix = f"zaman:{name}"
+        self.prefix = crawl_prefix(settings, spider.args)
         self.queue = PriorityQueue(self.server, spider, f"{self.prefix}:queue")
         self.df = RFPDupeFilter(self.server, f"{self.prefix}:seen",
                                 debug=settings.getbool("DUPEFILTER_DEBUG"))
@@ -85,7 +88,7 @@ class SharedScheduler:
         left = self.inflight.own()
         self._take(left)
         logger.info("Distributed crawl %s on Redis %s as worker %s: %d queued, %d unfinished of "
-                    "an earlier run", name, redact(settings.get("ZAMAN_REDIS_URL")), worker,
+                    "an earlier run", self.prefix, redact(settings.get("ZAMAN_REDIS_URL")), worker,
                     len(self.queue), len(left))
         self.stats.set_value("zaman/distributed/resumed", len(left))
         self.heartbeat = task.LoopingCall(self.beat)
@@ -116,6 +119,9 @@ class SharedScheduler:
         if self.inflight is None:
             return
         self.inflight.stop()
+        if self.held:
+            logger.info("%d retries still waiting stay in Redis: a restart of this worker, or "
+                        "another worker at once, fetches them", len(self.held))
         if not len(self.queue) and not self.inflight.anywhere():
             keep = self.settings.getint("ZAMAN_REDIS_KEEP")
             self.server.expire(self.df.key, keep)
@@ -144,16 +150,42 @@ class SharedScheduler:
         if request.meta.get("zaman_key") is not None:
             self.stats.inc_value("zaman/articles/requested", count)
 
+    def retry_waiting(self, request, spider=None) -> None:
+        """A retry waits out its delay outside the scheduler: it replaces, in this worker's hash,
+        the request it retries, and stays there until it is queued again."""
+        field = request.meta.get(FIELD)
+        if field is None or self.inflight is None:
+            return
+        self.held.add(field)
+        self.inflight.keep(field, self.queue._encode_request(request))
+
+    def _back_from_wait(self, request) -> tuple[InFlight, str] | None:
+        """For a retry back from its wait (it leaves this worker's hash as it enters the queue):
+        the hash and its field there; else None. Any request's field is dropped (a new one is
+        given when it is taken from the queue)."""
+        field = request.meta.pop(FIELD, None)
+        if field not in self.held or self.inflight is None:
+            return None
+        self.held.discard(field)
+        return self.inflight, field
+
     def enqueue_request(self, request) -> bool:
         self._mine(request, -1)
+        back = self._back_from_wait(request)
         if not request.dont_filter and self.df.request_seen(request):
+            if back is not None:
+                back[0].done(back[1])
             if not request.meta.get("redirect_urls"):
                 request.meta[SEEN_ELSEWHERE] = True
                 self.stats.inc_value("zaman/distributed/seen_elsewhere")
             self.df.log(request, self.spider)
             return False
-        request.meta.pop(FIELD, None)
-        self.queue.push(request)
+        if back is None:
+            self.queue.push(request)
+        else:
+            inflight, field = back
+            inflight.requeue(self.queue.key, field, self.queue._encode_request(request),
+                             -request.priority)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
@@ -173,7 +205,7 @@ class SharedScheduler:
 
     def finished(self, request) -> None:
         field = request.meta.get(FIELD)
-        if field is not None and self.inflight is not None:
+        if field is not None and self.inflight is not None and field not in self.held:
             self.inflight.done(field)
 
     def has_pending_requests(self) -> bool:

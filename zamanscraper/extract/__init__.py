@@ -93,7 +93,6 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
         return cache[0]
 
     meta = metadata.extract(doc)
-    visible = {line.text for line in doc.lines if line.text}
 
     def pick(name, *candidates):
         for layer, value in candidates:
@@ -111,7 +110,7 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     if found.headline_strong:
         sel_headline = sel_headline if sel_headline == found.headline else None
         meta_headline = meta_headline if meta_headline == found.headline else None
-    elif meta_headline not in visible:
+    elif meta_headline and not any(line.text == meta_headline for line in doc.lines):
         meta_headline = None
     for layer, value in (("selector", sel.get("headline")), ("metadata", meta.get("headline"))):
         if value and value != found.headline and found.headline:
@@ -155,36 +154,35 @@ LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
 
 def _selector_layer(doc) -> dict:
     """Structural selectors; each group runs only when the page source mentions its marker."""
-    root = doc.root
     out: dict = {}
     microdata = doc.has("itemprop")
-    for xpath in S.HEADLINE_XPATHS if microdata or doc.has("<article") else ():
-        for el in xpath(root):
+    for select in S.HEADLINE_SELECTORS if microdata or doc.has("<article") else ():
+        for el in select(doc):
             text = clean_text(text_of(el))
             if text and len(text) <= anchors.MAX_HEADLINE:
                 out["headline"] = text
                 break
         if "headline" in out:
             break
-    for xpath in S.KEYWORD_XPATHS if microdata or doc.has("tag") else ():
-        words = [w for el in xpath(root) if (w := clean_text(text_of(el)))]
+    for select in S.KEYWORD_SELECTORS if microdata or doc.has("tag") else ():
+        words = [w for el in select(doc) if (w := clean_text(text_of(el)))]
         if words:
             out["keywords"] = words
             break
-    for xpath in S.COMMENT_COUNT_XPATHS if microdata else ():
-        values = xpath(root)
+    for select in S.COMMENT_COUNT_SELECTORS if microdata else ():
+        values = select(doc)
         if values:
             value = values[0] if isinstance(values[0], str) else text_of(values[0])
             digits = ascii_digits(value).strip()
             if digits.isdigit():
                 out["comments_count"] = int(digits)
                 break
-    for xpath in S.BODY_CONTAINER_XPATHS if microdata else ():
-        found = xpath(root)
+    for select in S.BODY_CONTAINER_SELECTORS if microdata else ():
+        found = select(doc)
         if found:
             out["body_container"] = found[0]
             break
-    times = S.TIME_XPATH(root) if doc.has("<time") else ()
+    times = S.times(doc)
     if times:
         out["time_text"] = clean_text(text_of(times[0]))
     return out
@@ -225,7 +223,7 @@ def _page_titles(doc) -> list[str]:
     """``<title>`` (whole, and its parts around a site-name separator); the ``<h1>``s are
     added by the caller where a weaker witness will do."""
     out = []
-    for el in S.TITLE_XPATH(doc.root)[:1]:
+    for el in S.titles(doc)[:1]:
         title = clean_text(text_of(el))
         if title:
             out.append(title)
@@ -236,7 +234,7 @@ def _page_titles(doc) -> list[str]:
 
 
 def _h1s(doc) -> list[str]:
-    return [t for el in S.H1_XPATH(doc.root) if (t := clean_text(text_of(el)))] if doc.has("<h1") else []
+    return [t for el in S.h1s(doc) if (t := clean_text(text_of(el)))]
 
 
 def _published_at(raw: str | None, machine: str | None, timezone: str | None) -> tuple[str | None, str | None]:

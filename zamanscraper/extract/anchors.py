@@ -72,7 +72,8 @@ def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_title
     found = Anchors()
     hints = [t for t in headline_hints if t]
     found.ticker, found.ticker_lines = ticker(doc)
-    dates = [i for i, line in enumerate(lines) if i not in found.ticker_lines and date_line(line)]
+    dates = [i for i, line in enumerate(lines)
+             if ("|" in line.text or "¦" in line.text) and i not in found.ticker_lines and date_line(line)]
     date_index = _best_date_line(lines, dates)
     if date_index is not None:
         headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
@@ -174,6 +175,8 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
 
 def _best_date_line(lines: list[Line], candidates: list[int]) -> int | None:
     """The date line with the doubled headline around it, else the first one."""
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
     for i in candidates:
         before = _texts(lines, i, -1)
         after = _texts(lines, i, +1)
@@ -189,7 +192,7 @@ def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
     while 0 <= j < len(lines) and len(out) < HEADLINE_WINDOW:
         line = lines[j]
         j += step
-        if line.img is not None or S.CHROME_LINES.match(line.text) or "figcaption" in line.marks:
+        if line.img is not None or "figcaption" in line.marks or is_chrome(line.text):
             continue
         if date_line(line):
             break
@@ -228,7 +231,7 @@ def _doubled_headline(lines: list[Line], skip) -> tuple[str | None, int | None]:
     """No date line: the site still prints the headline twice in a row."""
     texts = [(i, line.text) for i, line in enumerate(lines) if line.text and i not in skip]
     for (_, text), (j, following) in zip(texts, texts[1:], strict=False):
-        if text == following and len(text) <= MAX_HEADLINE and not S.CHROME_LINES.match(text):
+        if text == following and len(text) <= MAX_HEADLINE and not is_chrome(text):
             return text, j + 1
     return None, None
 
@@ -245,7 +248,7 @@ def _headline_from_hints(lines, hints, date_index) -> tuple[str | None, int | No
                 last += 1
             return line.text, max(last + 1, after_date)
     for i, line in enumerate(lines):
-        if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE and not S.CHROME_LINES.match(line.text):
+        if "h1" in line.marks and line.text and len(line.text) <= MAX_HEADLINE and not is_chrome(line.text):
             return line.text, max(i + 1, after_date)
     return None, (after_date if date_index is not None else None)
 
@@ -267,6 +270,16 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
     return len(lines)
 
 
+def is_chrome(text: str) -> bool:
+    """Site chrome that is never article text: share and print links, the search box, the
+    tagline, "Read also:", a bare URL.
+
+    >>> is_chrome("Share"), is_chrome("The tagline of Fathi Ibrahim Bayoud's site"), is_chrome("Shares fell")
+    (True, True, False)
+    """
+    return S.CHROME_LINES.match(text) is not None or S.SITE_TAGLINE.search(text) is not None
+
+
 def ends_article(text: str) -> bool:
     """The comment box, a "Most read" box or the page footer: the article is over.
 
@@ -275,7 +288,7 @@ def ends_article(text: str) -> bool:
     """
     if S.END_LINES.match(text):
         return True
-    return (len(text) <= S.FOOTER_MAX and any(sign in text for sign in S.FOOTER_SIGNS)
+    return (len(text) <= S.FOOTER_MAX and S.FOOTER_SIGNS.search(text) is not None
             and S.FOOTER.search(text) is not None)
 
 
@@ -291,7 +304,8 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        if not _may_be_label(line.text):
+        text = line.text
+        if len(text) > 12 and ":" not in text and "：" not in text:  # _may_be_label, inlined: every line
             continue
         top = S.TICKER_LABEL.match(line.text)
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)
@@ -321,15 +335,16 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
 def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
-    links = [c for t, _ in line.links if (c := clean_text(t)) and not S.TICKER_LABEL.match(t + ":")]
-    if len(links) >= 2:
-        return links
+    if len(line.links) >= 2:
+        links = [c for t, _ in line.links if (c := clean_text(t)) and not S.TICKER_LABEL.match(t + ":")]
+        if len(links) >= 2:
+            return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
         pieces = [p for piece in pattern.split(rest) if (p := clean_text(piece)) and not S.TICKER_NOISE.match(p)]
         if len(pieces) >= 2:
             return pieces
     element = line.element
-    if element is not None and len(element):
+    if element is not None and len(element) >= 2:
         texts = [clean_text(text_of(c)) for c in element
                  if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
         children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
@@ -350,7 +365,7 @@ def _ticker_lines(lines: list[Line], indexes: range) -> tuple[list[str], set[int
         if line.img is not None:
             continue
         text = line.text
-        if S.CHROME_LINES.match(text) or date_line(line) or ends_article(text) or _printed_again(lines, j):
+        if is_chrome(text) or date_line(line) or ends_article(text) or _printed_again(lines, j):
             break
         here = line.element.getparent() if line.element is not None else None
         if run and here is not parent:

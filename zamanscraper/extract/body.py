@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import selectors as S
+from .anchors import is_chrome
 from .document import Line
 from ..processors import clean_text
 
 #: paragraphs of at least this length that repeat are dropped (content rendered twice)
 MIN_REPEAT = 60
+#: lines under these are site furniture in a region the text anchors placed (not in a <figure>)
+FURNITURE_MARKS = frozenset(("nav", "form", "footer", "aside", "header"))
 #: a line without sentence punctuation and at most this many words is a title, not a paragraph
 MAX_TITLE_WORDS = 16
 
@@ -54,7 +57,7 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
             after_image = line
             continue
         previous_image, after_image = after_image, None
-        text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text))
+        text = clean_text(S.MARKDOWN_IMAGE.sub(" ", line.text) if "![" in line.text else line.text)
         if not text or text == headline or _is_chrome(line, text, by_marks=not generic):
             continue
         if _is_caption(line, text, previous_image):
@@ -66,8 +69,8 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
             if byline and rest_text and S.BYLINE_LINE.match(byline):
                 out.append([byline])
                 text = rest_text
-        joinable = out and not S.SENTENCE_END.search(out[-1][-1]) and not S.BYLINE_LINE.match(out[-1][-1])
-        if line.soft and last_kept is not None and joinable:
+        if (line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1][-1])
+                and not S.BYLINE_LINE.match(out[-1][-1])):
             out[-1].append(text)  # a hard line break inside a sentence
         else:
             out.append([text])
@@ -79,15 +82,15 @@ def _is_chrome(line: Line, text: str, *, by_marks: bool = True) -> bool:
     """Site chrome and link lists (related articles, share buttons) inside the body area;
     ``by_marks``: also every line under nav/form/footer/aside/header (the generic layer has
     already judged its lines' containers)."""
-    if S.CHROME_LINES.match(text):
+    if is_chrome(text):
         return True
     if line.link_share >= 0.9:
         return True
-    return by_marks and bool(line.marks & {"nav", "form", "footer", "aside", "header"}) and not line.marks & {"figure"}
+    return by_marks and bool(line.marks & FURNITURE_MARKS) and "figure" not in line.marks
 
 
 def _is_caption(line: Line, text: str, image: Line | None) -> bool:
-    if "figcaption" in line.marks or S.CAPTION_END.search(text):
+    if "figcaption" in line.marks or (text.endswith("الوصل") and S.CAPTION_END.search(text)):
         return True
     if image is None:
         return False
@@ -107,11 +110,10 @@ def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
     for i, pieces in enumerate(paragraphs):
         p = " ".join(pieces)
         last = i == len(paragraphs) - 1
-        closing = i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p))
-        opening = i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p))
-        titles = all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)
-        prose = S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)
-        if last or closing or opening or prose or not titles:
+        if (last or S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)  # prose
+                or (i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p)))  # closing
+                or (i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p)))  # opening
+                or not all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)):  # not titles
             keep.append(p)
     return keep
 

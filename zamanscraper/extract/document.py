@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import selectors as S
 from .errors import ExtractError
-from ..processors import collapse_whitespace, strip_invisible
+from ..processors import strip_invisible
 
 #: pages larger than this are refused (the spider's DOWNLOAD_MAXSIZE is the network-side cap)
 MAX_BYTES = 16 * 1024 * 1024
@@ -38,6 +38,8 @@ SKIP_TAGS = frozenset(
 FORM_PAGE_PARAGRAPHS = 5
 #: elements that show an image (AMP pages use <amp-img>)
 IMAGE_TAGS = frozenset(("img", "amp-img"))
+#: elements the selector and metadata layers look up (``Document.elements``), indexed by the walk
+INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script", "a"))
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {
@@ -105,6 +107,26 @@ class Document:
     lines: list[Line]
     #: the decoded page source
     source: str
+    #: INDEXED_TAGS -> their elements in document order, hidden and skipped ones included (what
+    #: an XPath over the whole tree finds): one walk serves every selector, no tree scan each
+    index: dict[str, list] = field(default_factory=dict)
+    _itemprops: dict[str, list] | None = None
+
+    def elements(self, tag: str) -> list:
+        """The page's elements of one of INDEXED_TAGS, in document order."""
+        return self.index.get(tag, [])
+
+    def itemprop(self, name: str) -> list:
+        """Elements whose ``itemprop`` is ``name`` (``//*[@itemprop=name]``), in document order;
+        the tree is scanned once, and only on a page that mentions itemprop at all."""
+        if self._itemprops is None:
+            self._itemprops = {}
+            if self.has("itemprop"):
+                for el in self.root.iter():
+                    value = el.get("itemprop")
+                    if value is not None:
+                        self._itemprops.setdefault(value, []).append(el)
+        return self._itemprops.get(name, [])
 
     def lines_in(self, element) -> list[Line]:
         """The lines produced inside ``element`` (a block's line belongs to the block)."""
@@ -171,14 +193,17 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         text = html
-    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1).replace("\r\n", "\n")
+    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1)
+    if "\r" in text:  # str.replace copies the page even when there is nothing to replace
+        text = text.replace("\r\n", "\n")
     if not text.strip():
         raise ExtractError("empty page: only whitespace or control characters")
     if not _HAS_TAG.search(text[:65536]):
         # a bare text copy: keep its line structure
         text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
     root = _parse_tree(text)
-    return Document(root=root, lines=linearize(root), source=text)
+    index: dict[str, list] = {}
+    return Document(root=root, lines=linearize(root, index), source=text, index=index)
 
 
 def _parse_tree(text: str):
@@ -246,7 +271,7 @@ class _Builder:
         emitted = False
         if self.parts:
             raw = "".join(self.parts)
-            text = collapse_whitespace(raw)
+            text = " ".join(raw.split())  # collapse_whitespace, inlined: it runs for every line
             if text:
                 self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element, block))
                 emitted = True
@@ -257,8 +282,12 @@ class _Builder:
             self.brs = 0
 
 
-def linearize(root) -> list[Line]:
-    """Visible lines in document order (an iterative walk: no recursion limit)."""
+def linearize(root, index: dict[str, list] | None = None) -> list[Line]:
+    """Visible lines in document order (an iterative walk: no recursion limit); ``index``
+    receives the elements of INDEXED_TAGS (see ``Document.index``)."""
+    if index is None:
+        index = {}
+    indexed = INDEXED_TAGS
     out = _Builder()
     marks_stack: list[frozenset[str]] = [frozenset()]
     push, pop = marks_stack.append, marks_stack.pop
@@ -269,8 +298,13 @@ def linearize(root) -> list[Line]:
     for event, el in walker:
         tag = el.tag
         if event == "start":
+            if tag in indexed:
+                index.setdefault(tag, []).append(el)
             if tag in skip or not isinstance(tag, str) or (
                     (el.get("style") is not None or el.get("hidden") is not None) and hidden(el)):
+                if len(el):  # <head>, a hidden block: what it holds is indexed all the same
+                    for sub in el.iterdescendants(*indexed):
+                        index.setdefault(sub.tag, []).append(sub)
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue
@@ -302,7 +336,7 @@ def linearize(root) -> list[Line]:
             marks = pop()
             if tag == "a":
                 if link_starts:
-                    link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
+                    link_text = " ".join("".join(out.parts[link_starts.pop():]).split())
                     if link_text:
                         out.links.append((link_text, el.get("href") or ""))
             elif tag in block:

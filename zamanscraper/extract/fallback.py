@@ -21,7 +21,7 @@ A page that holds its text only where furniture usually is (an ``<aside>``, a co
 from __future__ import annotations
 
 from . import selectors as S
-from .anchors import ends_article
+from .anchors import ends_article, is_chrome
 from .document import Document, Line
 
 #: a line shorter than this is not evidence of prose
@@ -222,4 +222,4 @@ def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:
         return False
     if line.link_share >= 0.5 and not S.SENTENCE_END.search(text):
         return False
-    return not (S.CHROME_LINES.match(text) or ends_article(text))
+    return not (is_chrome(text) or ends_article(text))

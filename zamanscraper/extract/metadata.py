@@ -22,14 +22,14 @@ def extract(doc) -> dict:
     comments_count, language."""
     root = doc.root
     out: dict = {}
-    ld = _json_ld_article(root) if doc.has("ld+json") else {}
-    meta = _meta_tags(root)
+    ld = _json_ld_article(doc) if doc.has("ld+json") else {}
+    meta = _meta_tags(doc)
     headline = clean_text(_text(ld.get("headline"))) or _first(meta, S.META_HEADLINE)
     if headline:
         out["headline"] = clean_text(S.TITLE_SUFFIX.sub("", headline))
     published = _text(ld.get("datePublished")) or _first(meta, S.META_PUBLISHED)
-    if not published and doc.has("<time"):
-        times = S.TIME_XPATH(root)
+    if not published:
+        times = S.times(doc)
         published = times[0].get("datetime") if times else None
     if clean_text(published):
         out["published"] = clean_text(published)
@@ -48,9 +48,9 @@ def extract(doc) -> dict:
     return out
 
 
-def _json_ld_article(root) -> dict:
+def _json_ld_article(doc) -> dict:
     """The first JSON-LD object of an article type (``@graph`` and lists searched)."""
-    for raw in S.JSON_LD_XPATH(root):
+    for raw in S.json_ld_texts(doc):
         if len(raw) > MAX_JSON_LD:
             logger.debug("JSON-LD block of %d chars skipped", len(raw))
             continue
@@ -74,9 +74,9 @@ def _json_ld_article(root) -> dict:
     return {}
 
 
-def _meta_tags(root) -> dict[str, str]:
+def _meta_tags(doc) -> dict[str, str]:
     out: dict[str, str] = {}
-    for el in root.iter("meta"):
+    for el in doc.elements("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = el.get("content")
         if key and content and key not in out:

@@ -10,28 +10,63 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
+# --- selector layer: tried in order, first non-empty result wins ----------------------------
+# Each is a function of the Document, named by the XPath it stands for; the elements come from
+# the index the line walk builds (``Document.elements``, ``Document.itemprop``), as an XPath
+# over the whole tree costs as much as a third of the parse on a small page.
 
-# --- selector layer: XPath, tried in order, first non-empty result wins ----------------------
-HEADLINE_XPATHS = (
-    etree.XPath("//*[@itemprop='headline']"),
-    etree.XPath("//article//h1"),
+
+def _in_article(el) -> bool:
+    return next(el.iterancestors("article"), None) is not None
+
+
+def _links_under(containers) -> list:
+    """``<a>`` descendants of ``containers``, once each, in document order."""
+    return list(dict.fromkeys(a for el in containers for a in el.iterdescendants("a")))
+
+
+HEADLINE_SELECTORS = (
+    lambda doc: doc.itemprop("headline"),  # //*[@itemprop='headline']
+    lambda doc: [h for h in doc.elements("h1") if _in_article(h)],  # //article//h1
 )
-BODY_CONTAINER_XPATHS = (etree.XPath("//*[@itemprop='articleBody']"),)
-KEYWORD_XPATHS = (etree.XPath("//a[@rel='tag']"), etree.XPath("//*[@itemprop='keywords']//a"))
-COMMENT_COUNT_XPATHS = (
-    etree.XPath("//*[@itemprop='commentCount']/@content"),
-    etree.XPath("//*[@itemprop='commentCount']"),
+BODY_CONTAINER_SELECTORS = (lambda doc: doc.itemprop("articleBody"),)  # //*[@itemprop='articleBody']
+KEYWORD_SELECTORS = (
+    lambda doc: [a for a in doc.elements("a") if a.get("rel") == "tag"],  # //a[@rel='tag']
+    lambda doc: _links_under(doc.itemprop("keywords")),  # //*[@itemprop='keywords']//a
 )
-TIME_XPATH = etree.XPath("//time[@datetime]")
-#: the page's own titles, evidence for a headline placed by text anchors
-TITLE_XPATH = etree.XPath("//title")
-H1_XPATH = etree.XPath("//h1")
+COMMENT_COUNT_SELECTORS = (
+    # //*[@itemprop='commentCount']/@content, then the element's text
+    lambda doc: [v for el in doc.itemprop("commentCount") if (v := el.get("content")) is not None],
+    lambda doc: doc.itemprop("commentCount"),
+)
+
+
+def times(doc) -> list:
+    """``//time[@datetime]``"""
+    return [el for el in doc.elements("time") if el.get("datetime") is not None]
+
+
+def titles(doc) -> list:
+    """``//title``: the page's own titles, evidence for a headline placed by text anchors"""
+    return doc.elements("title")
+
+
+def h1s(doc) -> list:
+    """``//h1``"""
+    return doc.elements("h1")
+
+
 #: what separates a headline from the site name in a <title>
 TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*[|｜]\s*")
 
 # --- metadata layer ---------------------------------------------------------------------------
-JSON_LD_XPATH = etree.XPath("//script[@type='application/ld+json']/text()")
+
+
+def json_ld_texts(doc) -> list[str]:
+    """``//script[@type='application/ld+json']/text()``"""
+    return [el.text for el in doc.elements("script") if el.get("type") == "application/ld+json" and el.text]
+
+
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "BlogPosting", "WebPage"}
 META_HEADLINE = ("og:title", "twitter:title")
@@ -91,10 +126,12 @@ COMMENTS_COUNT = re.compile(
     r"|^(?:مجموع\s+)?(?:التعليقات|تعليقات)\s*[(\[]\s*(?P<n_ar>[\d٠-٩]+)\s*[)\]](?!\S)",
     re.I,
 )
-#: site chrome that is never article text
+#: the site's tagline: a line holding it anywhere is chrome (searched apart from CHROME_LINES:
+#: a leading ``.*`` in an alternation makes every anchored match scan the whole line)
+SITE_TAGLINE = re.compile(r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض", re.I)
+#: site chrome that is never article text (with SITE_TAGLINE: ``anchors.is_chrome``)
 CHROME_LINES = re.compile(
-    r"^(?:.*(?:Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض).*"  # the tagline (SITE_MASTHEAD)
-    r"|(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
+    r"^(?:(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
     r"|Search For Keyword\.?|أدخل كلمات البحث واضغط على إدخال\.?"
     r"|Share|Print|Email|Tweet|Facebook|Twitter|WhatsApp|طباعة|مشاركة"
     r"|(?:Read also|Read more|Related(?: articles| news)?|See also"
@@ -116,7 +153,7 @@ END_LINES = re.compile(
 #: FOOTER_MAX characters; a bare "© Reuters" is a photo credit inside the article, not its end.
 #: Searched only in lines holding one of FOOTER_SIGNS (a cheap pre-check).
 FOOTER = re.compile(r"All rights reserved|جميع الحقوق محفوظة|(?:©|\(c\)|Copyright)\s*\d{4}|\d{4}\s*©", re.I)
-FOOTER_SIGNS = ("©", "ights", "IGHTS", "حقوق", "(c)", "(C)", "opyright", "OPYRIGHT")
+FOOTER_SIGNS = re.compile(r"©|ights|IGHTS|حقوق|\(c\)|\(C\)|opyright|OPYRIGHT")
 FOOTER_MAX = 160
 #: the lead: "(Outlet)- ", optionally after a writer ("Writing by X ", "BY X, Y ") or a wire
 #: dateline ("Sanliurfa (Turkey) ", "BEIRUT "), e.g. "Sanliurfa (Turkey) (AFP) – "

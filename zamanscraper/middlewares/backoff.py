@@ -12,8 +12,12 @@ request leaves the downloader and frees its place under ``CONCURRENT_REQUESTS``.
 (raising ``IgnoreRequest`` there drops it silently, by design of that signal) and gives it to
 ``engine.crawl`` when the delay is over; it is then downloaded like any request, under the
 usual slot delays and concurrency. Healthy requests go on meanwhile. While retries wait, a
-``spider_idle`` handler keeps the crawl open. Retries still waiting when the crawl stops early
-(Ctrl-C, ``CloseSpider``) are counted (``zaman/retry/abandoned``) and logged once.
+``spider_idle`` handler keeps the crawl open. Each held retry is announced
+(``zamanscraper.signals.retry_waiting``): a distributed crawl keeps it on file in Redis, so a
+worker killed during the wait loses nothing. Retries still waiting when the crawl stops early
+(Ctrl-C, ``CloseSpider``) are counted (``zaman/retry/abandoned``) and logged once; they are not
+saved in a ``JOBDIR``, but their articles are in neither the output nor the seen-store, so a
+rerun of the same command requests them again.
 
 A WAF challenge or block page served with 2xx (``zamanscraper.extract.pagekind``) is retried
 like a 403; when the retries are used up the request fails with
@@ -34,6 +38,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.response import response_status_message
 
+from zamanscraper import signals as zaman_signals
 from zamanscraper.extract.pagekind import is_challenge
 from zamanscraper.failures import WAF_CHALLENGE, Blocked
 
@@ -167,6 +172,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         stats.set_value("zaman/retry/backoff_seconds", round(waited + delay, 3))
         logger.debug("Retrying %s in %.1f s", request, delay)
         self.waiting[id(request)] = (request, call_later(delay, self._release, request))
+        self.crawler.signals.send_catch_log(zaman_signals.retry_waiting, request=request,
+                                            spider=spider)
         raise IgnoreRequest(f"retry waits {delay:.1f} s")
 
     def _release(self, request) -> None:
@@ -183,6 +190,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         for _request, timer in self.waiting.values():
             timer.cancel()
         self.crawler.stats.set_value("zaman/retry/abandoned", len(self.waiting))
-        logger.warning("Crawl closed (%s) with %d retries still waiting: not fetched",
+        logger.warning("Crawl closed (%s) with %d retries still waiting: not fetched (a rerun "
+                       "requests them again)",
                        reason, len(self.waiting))
         self.waiting.clear()
