@@ -201,3 +201,30 @@ def test_retry_waiting_out_its_backoff_survives_sigkill(redis_server, tmp_path, 
     assert keys == {1: 1, 2: 1, 3: 1, 4: 1}
     if recovery == "takeover":
         assert "stopped sending heartbeats" in rest.log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stores", ["own", "shared"])
+def test_rerun_skips_what_any_worker_wrote(mirror_server, redis_server, tmp_path, stores):
+    """The rerun of a finished distributed crawl (the same command, once the finished crawl's
+    duplicate filter has expired) fetches again only what no worker wrote: each worker's output
+    (and its own seen-store) hold only its share, the crawl's ``written`` hash in Redis holds
+    them all. Workers on one machine may also share one seen-store."""
+    args = common_args(mirror_server, redis_server, f"rerun-{uuid.uuid4().hex[:8]}",
+                       "-s", "ZAMAN_REDIS_KEEP=1", "-s", "DOWNLOAD_DELAY=0.1")  # both get a share
+    workers = [Worker(name, tmp_path, [*args, "-s", "ZAMAN_STATE_PATH={}.sqlite".format(
+        tmp_path / (name if stores == "own" else "shared"))]) for name in ("a", "b")]
+    for w in workers:
+        w.start()
+    assert [w.wait() for w in workers] == [0, 0], [w.log.read_text()[-2000:] for w in workers]
+    written = {(r["edition"], r["article_id"]) for w in workers for r in w.records()}
+    assert all(w.records() for w in workers), "one worker took the whole crawl: nothing to share"
+    time.sleep(1.5)  # ZAMAN_REDIS_KEEP: the finished crawl is forgotten, its written hash kept
+    mark = mirror_server.mark()
+    for w in workers:
+        w.start()
+    assert [w.wait() for w in workers] == [0, 0], [w.log.read_text()[-2000:] for w in workers]
+    again = set(fetched_articles(mirror_server.since(mark)))
+    assert again and not again & written  # the failures and rejects only
+    check_outputs(workers, redis_server)
+    assert not [line for w in workers for line in w.log.read_text(encoding="utf-8").splitlines()
+                if "sqlite" in line.lower() and "ERROR" in line]

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 
 from zamanscraper import mirror, urls
+from zamanscraper.seenstore import SeenStore
 
 STAT = re.compile(r"'(zaman/[^']+|item_scraped_count)': ([0-9.]+)")
 NEW_ID = 99001
@@ -105,3 +106,20 @@ def test_mode_archive_pages_every_listing_to_the_oldest(mirror_server, scrapy_cm
         _, archive = run(scrapy_cmd, base, tmp_path / "second", "archive", "-a", "sections=1", "-a", "mode=archive")
     assert default["zaman/listings/pages"] == 3  # max_pages default
     assert archive["zaman/listings/pages"] == 4  # to the oldest page
+
+
+def test_two_processes_share_one_store_without_locking_each_other_out(tmp_path):
+    """Two connections to one path act as two workers sharing a seen-store: a batch not yet
+    committed by one holds no lock on the other, and each reads what the other committed."""
+    path = tmp_path / "state.sqlite"
+    a, b = SeenStore(path), SeenStore(path)
+    a.stored(("en", 1), "https://en.zamanalwsl.net/news/article/1", "h1", "2017-07-17")
+    assert a.get(("en", 1)).content_hash == "h1"  # its own pending batch
+    b.failed(("en", 2), "https://en.zamanalwsl.net/news/article/2", "HTTP 503")
+    b.commit()  # a's open batch must not make this wait and fail with "database is locked"
+    a.stored(("en", 1), "https://en.zamanalwsl.net/news/article/1", "h2", None)
+    a.commit()
+    assert a.get(("en", 2)).last_status == "HTTP 503"
+    seen = b.get(("en", 1))
+    assert (seen.content_hash, seen.published, seen.last_status) == ("h2", "2017-07-17", "ok")
+    a.close(), b.close()

@@ -5,10 +5,13 @@ written (:func:`zamanscraper.archive.content_hash`: everything but ``fetched_at`
 last seen (UTC), the last status (``ok``, or why it failed: ``HTTP 404``, ``rejected: parse``)
 and the publication date (``YYYY-MM-DD`` or null).
 
-Writes go to an open transaction and are committed in batches (every ``batch`` changes or
-``interval`` seconds, and at close); the database runs in WAL mode with ``synchronous=NORMAL``:
-no fsync per article. A crash loses at most the last batch, which only means those articles are
-fetched again on the next run.
+Writes are gathered in memory (reads see them) and written in one short transaction per batch
+(every ``batch`` changes or ``interval`` seconds, and at close); the database runs in WAL mode
+with ``synchronous=NORMAL``: no fsync per article. A crash loses at most the last batch, which
+only means those articles are fetched again on the next run. No lock is held between batches,
+so several processes (the workers of a distributed crawl on one machine) can share one store:
+each reads what the others committed. Not on a network filesystem (SQLite's locks need a local
+one).
 """
 
 from __future__ import annotations
@@ -71,6 +74,30 @@ def needs_refresh(seen: Seen, refresh_days: int, today: date) -> bool:
     return bool(refresh_days) and day is not None and day >= today - timedelta(days=refresh_days)
 
 
+#: one article's change, in the order of the table's columns after the key
+UPSERT = ("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (edition, article_id) DO UPDATE SET url = excluded.url, "
+          "content_hash = coalesce(excluded.content_hash, content_hash), "
+          "last_seen = excluded.last_seen, last_status = excluded.last_status, "
+          "published = coalesce(excluded.published, published)")
+
+
+def updated(seen: Seen | None, change: Seen) -> Seen:
+    """``seen`` after ``change`` (what :data:`UPSERT` does to a row): hash and publication date
+    kept when the change has none, first seen kept.
+
+    >>> old = Seen("u", "h1", "t1", "t1", "ok", "2017-07-17")
+    >>> updated(old, Seen("u", None, "t2", "t2", "HTTP 503", None))
+    Seen(url='u', content_hash='h1', first_seen='t1', last_seen='t2', last_status='HTTP 503', published='2017-07-17')
+    >>> updated(None, old) == old
+    True
+    """
+    if seen is None:
+        return change
+    return change._replace(content_hash=change.content_hash or seen.content_hash,
+                           first_seen=seen.first_seen, published=change.published or seen.published)
+
+
 class SeenStore:
     def __init__(self, path: str | Path, *, batch: int = 500, interval: float = 5.0):
         self.path = Path(path)
@@ -80,30 +107,32 @@ class SeenStore:
         self._last_commit = time.monotonic()
         if self.path.parent != Path():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        #: changes not yet written: key -> the row as it will be (over the stored one)
+        self.changes: dict[tuple[str, int], Seen] = {}
+        # another process's batch holds the write lock for milliseconds: wait for it
+        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(SCHEMA)
         self.db.commit()
 
-    def get(self, key: tuple[str, int]) -> Seen | None:
+    def _stored(self, key: tuple[str, int]) -> Seen | None:
         row = self.db.execute(
             "SELECT url, content_hash, first_seen, last_seen, last_status, published "
             "FROM articles WHERE edition = ? AND article_id = ?", key).fetchone()
         return Seen(*row) if row else None
+
+    def get(self, key: tuple[str, int]) -> Seen | None:
+        change = self.changes.get(key)
+        return updated(self._stored(key), change) if change is not None else self._stored(key)
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def _upsert(self, key, url, status, digest=None, published=None, now=None) -> None:
         now = now or utc_now()
-        self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (edition, article_id) DO UPDATE SET url = excluded.url, "
-            "content_hash = coalesce(excluded.content_hash, content_hash), "
-            "last_seen = excluded.last_seen, last_status = excluded.last_status, "
-            "published = coalesce(excluded.published, published)",
-            (key[0], key[1], url, digest, now, now, status, published))
+        key = (key[0], key[1])
+        self.changes[key] = updated(self.changes.get(key), Seen(url, digest, now, now, status, published))
         self.pending += 1
 
     def stored(self, key, url: str, digest: str, published: str | None) -> None:
@@ -120,7 +149,11 @@ class SeenStore:
             self.pending > 0 and time.monotonic() - self._last_commit >= self.interval)
 
     def commit(self) -> None:
-        self.db.commit()
+        """Write the gathered changes in one transaction (the write lock is held only here)."""
+        if self.changes:
+            with self.db:
+                self.db.executemany(UPSERT, [(*key, *seen) for key, seen in self.changes.items()])
+            self.changes.clear()
         self.pending = 0
         self._last_commit = time.monotonic()
 

@@ -70,6 +70,8 @@ EXTENSIONS = {
     "zamanscraper.tally.Tally": 100,
     "zamanscraper.output.OutputFiles": 400,  # crash-safe JSONL output (zamanscraper.archive)
     "zamanscraper.seen.SeenState": 420,  # incremental reruns, with ZAMAN_STATE_PATH only
+    # what any worker of a distributed crawl wrote, with ZAMAN_REDIS_URL only
+    "zamanscraper.distributed.written.SharedWritten": 430,
     "zamanscraper.verdict.Verdict": 450,  # a finished crawl without any record fails
     "zamanscraper.rejects.RejectsFile": 500,
     # requests Scrapy drops (duplicate filter) reach their errback: fetch rejects, never silent

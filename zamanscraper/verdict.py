@@ -5,7 +5,10 @@ A crawl "produced" an article when it wrote its record, or found it already held
 or the seen-store (``zaman/articles/skipped_*``), or unchanged (``zaman/items/unchanged``): a
 rerun over an unchanged site writes nothing and is fine. A crawl that finished with none of
 these (site down, every page a 404 or a reject, a discovery that found nothing) fails with one
-line, e.g. ``no record: 0 article pages requested, 5 requests failed``. An interrupted crawl
+line, e.g. ``no record: 0 article pages requested, 5 requests failed``. A worker of a
+distributed crawl is judged so only when it had the crawl to itself: when other workers took part
+of it, its share alone may hold no record (a rerun with little left to do: last time's
+failures); the failure ratio still judges it. An interrupted crawl
 (finish reason ``shutdown``) is not judged; a refused one has already failed.
 
 Failed requests (after retries; 404 and 410, "no such article", aside) over
@@ -37,6 +40,16 @@ def produced(stats: dict) -> int:
     return stats.get("item_scraped_count", 0) + held + stats.get("zaman/items/unchanged", 0)
 
 
+def shared(stats: dict) -> bool:
+    """A worker of a distributed crawl whose other workers took part of it (requests they had
+    queued already were filtered here).
+
+    >>> shared({"zaman/distributed/seen_elsewhere": 12}), shared({})
+    (True, False)
+    """
+    return bool(stats.get("zaman/distributed/seen_elsewhere"))
+
+
 class Verdict:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -51,7 +64,7 @@ class Verdict:
         if reason != "finished":
             return
         stats = self.crawler.stats.get_stats()
-        if not produced(stats):
+        if not produced(stats) and not shared(stats):
             requested = stats.get("zaman/articles/requested", 0)
             failed = stats.get("zaman/requests/failed", 0)
             outcome.fail(self.crawler, f"no record: {requested} article pages requested, "

@@ -16,9 +16,13 @@ fetches them first, and another worker takes them over once the dead one has mis
 heartbeats for ``ZAMAN_REDIS_WORKER_TIMEOUT`` seconds. Each worker writes its own output;
 ``python -m zamanscraper merge`` loads them as one dataset (:mod:`zamanscraper.distributed.merge`).
 
+Every record a worker writes is noted in Redis (:mod:`zamanscraper.distributed.written`), so a
+rerun of the crawl skips what any worker wrote, as a one-process rerun skips what its output holds.
+
 Redis keys, per crawl (``ZAMAN_REDIS_CRAWL``, default a digest of the spider arguments):
 ``zaman:{crawl}:queue`` (sorted set of requests), ``zaman:{crawl}:seen`` (fingerprints),
-``zaman:{crawl}:inflight:{worker}`` (hash), ``zaman:{crawl}:alive:{worker}`` (heartbeat).
+``zaman:{crawl}:inflight:{worker}`` (hash), ``zaman:{crawl}:alive:{worker}`` (heartbeat),
+``zaman:{crawl}:written`` (hash of the articles written, kept across reruns).
 """
 
 from __future__ import annotations
@@ -65,6 +69,16 @@ def crawl_name(spider_args) -> str:
     fields.pop("extra", None)
     canonical = json.dumps(fields, sort_keys=True, default=str)
     return hashlib.sha1(canonical.encode()).hexdigest()[:12]
+
+
+def crawl_prefix(settings, spider_args) -> str:
+    """The prefix of the shared crawl's Redis keys: ``zaman:{ZAMAN_REDIS_CRAWL or crawl_name}``.
+
+    >>> from zamanscraper.arguments import parse
+    >>> crawl_prefix({"ZAMAN_REDIS_CRAWL": "nightly"}, parse(ids="1-50"))
+    'zaman:nightly'
+    """
+    return f"zaman:{settings.get('ZAMAN_REDIS_CRAWL') or crawl_name(spider_args)}"
 
 
 def worker_name(outputs: list[str], *, host: str | None = None, cwd: str | None = None) -> str:

@@ -32,7 +32,7 @@ from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
 
 from zamanscraper import signals as zaman_signals
-from zamanscraper.distributed import FIELD, SEEN_ELSEWHERE, crawl_name, redact, worker_name
+from zamanscraper.distributed import FIELD, SEEN_ELSEWHERE, crawl_prefix, redact, worker_name
 from zamanscraper.distributed.inflight import InFlight
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,8 @@ class SharedScheduler:
     def open(self, spider):
         self.spider = spider
         settings = self.settings
-        name = settings.get("ZAMAN_REDIS_CRAWL") or crawl_name(spider.args)
         worker = settings.get("ZAMAN_WORKER_ID") or worker_name(sorted(settings.getdict("FEEDS")))
-        self.prefix = f"zaman:{name}"
+        self.prefix = crawl_prefix(settings, spider.args)
         self.queue = PriorityQueue(self.server, spider, f"{self.prefix}:queue")
         self.df = RFPDupeFilter(self.server, f"{self.prefix}:seen",
                                 debug=settings.getbool("DUPEFILTER_DEBUG"))
@@ -89,7 +88,7 @@ class SharedScheduler:
         left = self.inflight.own()
         self._take(left)
         logger.info("Distributed crawl %s on Redis %s as worker %s: %d queued, %d unfinished of "
-                    "an earlier run", name, redact(settings.get("ZAMAN_REDIS_URL")), worker,
+                    "an earlier run", self.prefix, redact(settings.get("ZAMAN_REDIS_URL")), worker,
                     len(self.queue), len(left))
         self.stats.set_value("zaman/distributed/resumed", len(left))
         self.heartbeat = task.LoopingCall(self.beat)
