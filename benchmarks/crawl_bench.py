@@ -63,6 +63,24 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+class LineCounter:
+    """Lines of a file that is being appended to, counted as it grows (0 while it is missing)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines = 0
+        self._offset = 0
+
+    def update(self) -> int:
+        if self.path.exists():
+            with self.path.open("rb") as f:
+                f.seek(self._offset)
+                chunk = f.read()
+            self._offset += len(chunk)
+            self.lines += chunk.count(b"\n")
+        return self.lines
+
+
 def scrapy_env() -> dict:
     return dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
 
@@ -108,17 +126,12 @@ def one_worker(base: str, pages: int, tmp: Path) -> dict:
         process = subprocess.Popen(crawl_command(base, f"1-{pages}", out), cwd=REPO, env=scrapy_env(),
                                    stdout=subprocess.DEVNULL, stderr=err)
     marks = {0.1: None, 0.5: None}
-    peak, last, written, offset = 0.0, None, 0, 0
+    peak, last, records = 0.0, None, LineCounter(out)
     while process.poll() is None:
         rss = rss_mb(process.pid)
         if rss is not None:
             peak, last = max(peak, rss), rss
-        if out.exists():
-            with out.open("rb") as f:
-                f.seek(offset)
-                chunk = f.read()
-            offset += len(chunk)
-            written += chunk.count(b"\n")
+        written = records.update()
         for share in marks:
             if marks[share] is None and written >= share * pages and rss is not None:
                 marks[share] = rss
