@@ -1,5 +1,6 @@
 # make demo: crawl the offline mirror into demo-output/ ; make test: run the test suite.
-# Both set up .venv once (python3.11, else python3) and reinstall only when pyproject.toml changes.
+# Both set up .venv once (python3.11, else python3) and reinstall only when pyproject.toml or the C
+# line walk's build files change (the install compiles it: setup.py).
 # make test-lowest: the suite again in .venv-lowest, on the lowest declared versions (CI runs both;
 # the lint test only in .venv: it checks the code, not the versions).
 
@@ -9,6 +10,7 @@ STAMP := $(VENV)/.installed
 LOWEST_VENV := .venv-lowest
 LOWEST := .ci/lowest-constraints.txt
 LOWEST_STAMP := $(LOWEST_VENV)/.installed
+BUILD := pyproject.toml setup.py zamanscraper/extract/_walk.pyx
 
 .PHONY: demo test test-lowest venv clean
 
@@ -23,13 +25,13 @@ test-lowest: $(LOWEST_STAMP)
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): $(BUILD)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-$(LOWEST_STAMP): pyproject.toml $(LOWEST)
+$(LOWEST_STAMP): $(BUILD) $(LOWEST)
 	test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LOWEST_VENV)/bin/python -m pip install --quiet -c $(LOWEST) -e ".[test]"

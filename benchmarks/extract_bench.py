@@ -5,12 +5,15 @@
 
 Machines here are noisy (2 shared cores), so absolute milliseconds mean little: read the
 ratios. Each figure is the median of several rounds over all fixture article pages. English
-and Arabic pages are reported separately (Arabic dates may need dateparser's slow path).
+and Arabic pages are reported separately (Arabic dates may need dateparser's slow path). The
+``walk`` column says which line walk ran: the compiled one (C) when it is built, then the
+Python one (its specification) for comparison in the same process.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import statistics
 import subprocess
@@ -18,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import lxml.html
 
@@ -25,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from truth import article_pages, url_of  # noqa: E402
-from zamanscraper.extract import extract_article  # noqa: E402
+from zamanscraper.extract import document, extract_article  # noqa: E402
 
 
 def per_page_ms(func, pages) -> float:
@@ -51,6 +55,27 @@ def ratio(func, baseline, pages, rounds: int) -> tuple[float, float, float]:
     return statistics.median(ours), statistics.median(base), statistics.median(ratios)
 
 
+def walks():
+    """(name, context that makes it run): the compiled line walk if it is built, the Python one."""
+    if document._c_walk is not None:
+        yield "C", contextlib.nullcontext()
+    else:
+        print(f"the C line walk is not available ({document._c_walk_missing}): only the Python walk is measured")
+    yield "Python", mock.patch.object(document, "_c_walk", None)
+
+
+def walk_ratio(pages, rounds: int) -> float:
+    """Median per-round ratio of extraction times: with the C walk / with the Python walk."""
+    ratios = []
+    for _ in range(rounds):
+        times = []
+        for _, running in walks():
+            with running:
+                times.append(per_page_ms(extract_article, pages))
+        ratios.append(times[0] / times[1])
+    return statistics.median(ratios)
+
+
 def extraction(rounds: int) -> None:
     pages = [(p.read_bytes(), url_of(p)) for p in article_pages()]
     groups = {
@@ -63,16 +88,21 @@ def extraction(rounds: int) -> None:
     except ImportError:
         trafilatura = None
         print("trafilatura not installed (pip install -e '.[bench]'): its column is skipped")
-    print(f"{'pages':>6} {'n':>4} {'extract ms':>11} {'lxml ms':>8} {'x lxml':>7} {'trafilatura ms':>15} {'x ours':>7}")
-    for name, group in (("all", pages), *groups.items()):
-        ours, floor, x_floor = ratio(lambda d, u: extract_article(d, u), lambda d, u: lxml.html.fromstring(d),
-                                     group, rounds)
-        line = f"{name:>6} {len(group):>4} {ours:11.3f} {floor:8.3f} {x_floor:6.2f}x"
-        if trafilatura:
-            traf, _, x_traf = ratio(lambda d, u: trafilatura.extract(d, url=u),
-                                    lambda d, u: extract_article(d, u), group, max(1, rounds // 2))
-            line += f" {traf:15.3f} {x_traf:6.2f}x"
-        print(line)
+    print(f"{'walk':>6} {'pages':>6} {'n':>4} {'extract ms':>11} {'lxml ms':>8} {'x lxml':>7} "
+          f"{'trafilatura ms':>15} {'x ours':>7}")
+    for first, (walk, running) in enumerate(walks()):
+        with running:
+            for name, group in (("all", pages), *groups.items()):
+                ours, floor, x_floor = ratio(lambda d, u: extract_article(d, u),
+                                             lambda d, u: lxml.html.fromstring(d), group, rounds)
+                line = f"{walk:>6} {name:>6} {len(group):>4} {ours:11.3f} {floor:8.3f} {x_floor:6.2f}x"
+                if trafilatura and not first:
+                    traf, _, x_traf = ratio(lambda d, u: trafilatura.extract(d, url=u),
+                                            lambda d, u: extract_article(d, u), group, max(1, rounds // 2))
+                    line += f" {traf:15.3f} {x_traf:6.2f}x"
+                print(line)
+    if document._c_walk is not None:
+        print(f"whole extraction with the C walk / with the Python walk: {walk_ratio(pages, rounds):.2f}")
     print("x lxml: our time / lxml.html.fromstring on the same pages (target <= 2); "
           "x ours: trafilatura.extract time / ours. Medians of per-round ratios.")
 

@@ -3,7 +3,8 @@
 The wheel is built from a copy of the project's files (no stale ``build/``), without build
 isolation or dependencies (no network: this venv already has setuptools and the runtime
 dependencies), into a ``--target`` directory that is the only place ``zamanscraper`` can be
-imported from: the checkout is not on the path of the demo.
+imported from: the checkout is not on the path of the demo. The build compiles the C line walk
+(``setup.py``; Cython is in the test extra) wherever the checkout's own install has it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from zamanscraper.extract import document
 from zamanscraper.items import FIELD_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
+PROJECT_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def installed(tmp_path_factory) -> Path:
     src = work / "src"
     shutil.copytree(
         REPO_ROOT / "zamanscraper", src / "zamanscraper",
-        ignore=shutil.ignore_patterns("__pycache__"),
+        ignore=shutil.ignore_patterns("__pycache__", "*.so"),  # the build compiles its own
     )
     for name in PROJECT_FILES:
         if (REPO_ROOT / name).is_file():
@@ -74,3 +76,11 @@ def test_demo_from_an_empty_directory(installed, tmp_path):
     assert {r["edition"] for r in records} == {"en", "ar"}
     assert all(list(r) == list(FIELD_NAMES) for r in records)  # the schema loaded: validated
     assert "All monitors passed" in (tmp_path / "demo-output" / "report.html").read_text(encoding="utf-8")
+
+
+def test_installed_package_runs_the_c_walk(installed, tmp_path):
+    if document._c_walk is None:
+        pytest.skip("the C line walk is not built here (no Cython or compiler): the wheel runs the Python walk")
+    result = run_installed(installed, tmp_path, "-c",
+                           "from zamanscraper.extract import document; print(document._c_walk.__file__)")
+    assert result.stdout.startswith(str(installed / "zamanscraper" / "extract" / "_walk.")), result.stderr

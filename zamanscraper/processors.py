@@ -20,7 +20,8 @@ _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f\u200b\ufeff" 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 #: runs of letters (counted by their lengths: one match a word, not one a letter)
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
-_LATIN_LETTERS = re.compile("[A-Za-z]+")
+_LATIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ARABIC_LEAD_BYTES = b"\xd8\xd9\xda\xdb"
 
 
 def strip_invisible(text: str) -> str:
@@ -59,13 +60,14 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    if text.isascii():
-        if text.isprintable():  # nothing to normalize or strip: the common case, kept fast
-            return " ".join(text.split()) or None
-    else:
+    printable = text.isprintable()  # no control or format character (all of _INVISIBLE is one)
+    if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    cleaned = collapse_whitespace(strip_invisible(text))
-    return cleaned or None
+    if not printable:
+        text = _INVISIBLE.sub("", text)
+    elif "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text or None  # printable: its only whitespace is the space, here already single
+    return " ".join(text.split()) or None  # collapse_whitespace
 
 
 def clean_list(values: Iterable[str | None]) -> list[str]:
@@ -93,10 +95,13 @@ def script_of(text: str) -> str | None:
     ('ar', 'en', None)
     """
     text = text[:400]  # a few sentences tell the script; bounded on long bodies
-    if text.isascii():
-        return "en" if _LATIN_LETTERS.search(text) else None
+    data = text.encode()  # counted on UTF-8 bytes with bytes.translate: no regex scan
+    latin = len(data) - len(data.translate(None, _LATIN_BYTES))
+    # every Arabic letter's UTF-8 starts with one of these bytes: a bound, exact when it decides
+    bound = len(data) - len(data.translate(None, _ARABIC_LEAD_BYTES))
+    if bound <= latin:
+        return "en" if latin else None
     arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
-    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
     if arabic == latin == 0:
         return None
     return "ar" if arabic > latin else "en"

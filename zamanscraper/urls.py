@@ -143,7 +143,8 @@ def repair_image_url(src: str | None, base: str) -> str | None:
     if fused:
         src = f"{fused['scheme']}://{fused['host']}/{fused['path']}"
     try:
-        absolute = urljoin(base, src)
+        # an absolute URL needs no joining (urljoin parses both URLs: the costlier half)
+        absolute = src if src.startswith(("https://", "http://")) else urljoin(base, src)
         parts = urlsplit(absolute)
         parts.port  # noqa: B018 -- raises ValueError on a malformed port
     except ValueError:

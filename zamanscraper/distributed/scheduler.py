@@ -50,6 +50,15 @@ def connect(url: str) -> redis.Redis:
     return server
 
 
+def server_of(settings, component: str) -> redis.Redis:
+    """The checked connection to the Redis of ``ZAMAN_REDIS_URL`` for ``component``;
+    NotConfigured without the setting."""
+    url = settings.get("ZAMAN_REDIS_URL")
+    if not url:
+        raise NotConfigured(f"{component} needs ZAMAN_REDIS_URL")
+    return connect(url)
+
+
 class SharedScheduler:
     def __init__(self, crawler, server: redis.Redis):
         self.crawler = crawler
@@ -64,10 +73,7 @@ class SharedScheduler:
 
     @classmethod
     def from_crawler(cls, crawler):
-        url = crawler.settings.get("ZAMAN_REDIS_URL")
-        if not url:
-            raise NotConfigured("SharedScheduler needs ZAMAN_REDIS_URL")
-        scheduler = cls(crawler, connect(url))
+        scheduler = cls(crawler, server_of(crawler.settings, cls.__name__))
         crawler.signals.connect(scheduler.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(scheduler.retry_waiting, signal=zaman_signals.retry_waiting)
         return scheduler

@@ -60,12 +60,11 @@ class SharedWritten:
 
     @classmethod
     def from_crawler(cls, crawler):
-        url = crawler.settings.get("ZAMAN_REDIS_URL")
-        if not url:
+        if not crawler.settings.get("ZAMAN_REDIS_URL"):
             raise NotConfigured("no ZAMAN_REDIS_URL: a one-process crawl")
-        from zamanscraper.distributed.scheduler import connect  # redis only when used
+        from zamanscraper.distributed.scheduler import server_of  # redis only when used
 
-        ext = cls(crawler, connect(url))
+        ext = cls(crawler, server_of(crawler.settings, cls.__name__))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(ext.article_known, signal=zaman_signals.article_known)

@@ -156,7 +156,7 @@ def _selector_layer(doc) -> dict:
     """Structural selectors; each group runs only when the page source mentions its marker."""
     out: dict = {}
     microdata = doc.has("itemprop")
-    for select in S.HEADLINE_SELECTORS if microdata or doc.has("<article") else ():
+    for select in S.HEADLINE_SELECTORS if microdata or doc.elements("article") else ():
         for el in select(doc):
             text = clean_text(text_of(el))
             if text and len(text) <= anchors.MAX_HEADLINE:

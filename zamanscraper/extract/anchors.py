@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import selectors as S
 from .dates import looks_like_date
@@ -24,6 +25,9 @@ HEADINGS = frozenset(("h1", "h2", "h3"))
 MIN_HEADLINE_WORDS = 4
 #: a line of article prose after a doubled headline is at least this long
 MIN_PROSE_LINE = 25
+#: line texts whose verdicts (chrome, article end, date line) are remembered: several passes
+#: ask about the same line, and site chrome repeats from page to page (bounded: flat memory)
+TEXT_CACHE = 2048
 
 
 @dataclass
@@ -160,6 +164,11 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
     text = line.text
     if len(text) > 90 or ("|" not in text and "¦" not in text):
         return None
+    return _date_parts(text)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _date_parts(text: str) -> tuple[str | None, str] | None:
     m = S.DATE_LINE.match(text)
     if not m:
         return None
@@ -270,6 +279,7 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
     return len(lines)
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def is_chrome(text: str) -> bool:
     """Site chrome that is never article text: share and print links, the search box, the
     tagline, "Read also:", a bare URL.
@@ -280,6 +290,7 @@ def is_chrome(text: str) -> bool:
     return S.CHROME_LINES.match(text) is not None or S.SITE_TAGLINE.search(text) is not None
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def ends_article(text: str) -> bool:
     """The comment box, a "Most read" box or the page footer: the article is over.
 

@@ -22,7 +22,7 @@ def extract(doc) -> dict:
     comments_count, language."""
     root = doc.root
     out: dict = {}
-    ld = _json_ld_article(doc) if doc.has("ld+json") else {}
+    ld = _json_ld_article(doc)
     meta = _meta_tags(doc)
     headline = clean_text(_text(ld.get("headline"))) or _first(meta, S.META_HEADLINE)
     if headline:
