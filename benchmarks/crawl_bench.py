@@ -5,6 +5,7 @@ network is the limit. Figures and ratios only, no assertion.
 
     python benchmarks/crawl_bench.py --pages 10000                    # one worker + scrapy bench
     python benchmarks/crawl_bench.py --pages 0 --worker-pages 1000 --delay 1   # workers only
+    python benchmarks/crawl_bench.py --pages 100000 --worker-pages 0 --state   # with a seen-store
 
 One worker: ``scrapy crawl zaman -a mirror=SITE -a ids=1-N -o out.jsonl`` in a subprocess; its
 RSS is sampled from ``/proc/PID/status`` while the records it writes are counted, giving RSS at
@@ -63,6 +64,24 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+class LineCounter:
+    """Lines of a file that is being appended to, counted as it grows (0 while it is missing)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines = 0
+        self._offset = 0
+
+    def update(self) -> int:
+        if self.path.exists():
+            with self.path.open("rb") as f:
+                f.seek(self._offset)
+                chunk = f.read()
+            self._offset += len(chunk)
+            self.lines += chunk.count(b"\n")
+        return self.lines
+
+
 def scrapy_env() -> dict:
     return dict(os.environ, SCRAPY_SETTINGS_MODULE="zamanscraper.settings", PYTHONUTF8="1")
 
@@ -100,25 +119,20 @@ def crawl_command(base: str, ids: str, out: Path, *settings: str) -> list[str]:
             "-s", "ZAMAN_PROGRESS_INTERVAL=0", *settings]
 
 
-def one_worker(base: str, pages: int, tmp: Path) -> dict:
+def one_worker(base: str, pages: int, tmp: Path, *settings: str) -> dict:
     """Crawl ids 1..pages; RSS sampled against the share of records written."""
     out = tmp / f"single-{pages}.jsonl"
     log = tmp / f"single-{pages}.log"
     with log.open("w") as err:
-        process = subprocess.Popen(crawl_command(base, f"1-{pages}", out), cwd=REPO, env=scrapy_env(),
+        process = subprocess.Popen(crawl_command(base, f"1-{pages}", out, *settings), cwd=REPO, env=scrapy_env(),
                                    stdout=subprocess.DEVNULL, stderr=err)
     marks = {0.1: None, 0.5: None}
-    peak, last, written, offset = 0.0, None, 0, 0
+    peak, last, records = 0.0, None, LineCounter(out)
     while process.poll() is None:
         rss = rss_mb(process.pid)
         if rss is not None:
             peak, last = max(peak, rss), rss
-        if out.exists():
-            with out.open("rb") as f:
-                f.seek(offset)
-                chunk = f.read()
-            offset += len(chunk)
-            written += chunk.count(b"\n")
+        written = records.update()
         for share in marks:
             if marks[share] is None and written >= share * pages and rss is not None:
                 marks[share] = rss
@@ -164,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench-seconds", type=int, default=20, help="how long scrapy bench runs")
     ap.add_argument("--worker-pages", type=int, default=1000, help="pages of the one/two worker runs (0: skip)")
     ap.add_argument("--delay", type=float, default=1.0, help="seconds each answer waits in the worker runs")
+    ap.add_argument("--state", action="store_true", help="one worker keeps a seen-store (ZAMAN_STATE_PATH)")
     args = ap.parse_args(argv)
     sizes = [n for n in (args.pages or [10_000]) if n > 0]
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -174,9 +189,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scrapy bench: {bench:,.0f} pages/min (stock settings, no extraction)")
             for pages in sizes:
                 with site(pages) as base:
-                    r = one_worker(base, pages, tmp)
+                    state = ("-s", f"ZAMAN_STATE_PATH={tmp / f'state-{pages}.sqlite'}") if args.state else ()
+                    r = one_worker(base, pages, tmp, *state)
                 ratio = r["pages_min"] / bench if bench else 0
-                print(f"one worker, {pages:,} pages: {r['pages_min']:,.0f} pages/min ({ratio:.2f}x scrapy bench), "
+                kind = "one worker with a seen-store" if args.state else "one worker"
+                print(f"{kind}, {pages:,} pages: {r['pages_min']:,.0f} pages/min ({ratio:.2f}x scrapy bench), "
                       f"{r['items_min']:,.0f} items/min, {r['items']:,} items in {r['seconds']:,.0f} s, "
                       f"exit {r['exit']}")
                 print(f"  RSS MB at 10% {fmt(r['rss10'])}, 50% {fmt(r['rss50'])}, 100% {fmt(r['rss100'])}, "

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crawl_bench import REPO, crawl_command, rss_mb, scrapy_env, site  # noqa: E402
+from crawl_bench import REPO, LineCounter, crawl_command, rss_mb, scrapy_env, site  # noqa: E402
 
 #: run in the crawl's process: tracemalloc, a snapshot to $ZAMAN_SNAPSHOT_DIR/N.snap on SIGUSR1
 CHILD = """
@@ -54,14 +54,9 @@ def crawl_with_snapshots(pages: int, frames: int, tmp: Path) -> tuple[list[Path]
     with site(pages) as base, (tmp / "crawl.log").open("w") as log:
         command = [sys.executable, "-c", CHILD, *crawl_command(base, f"1-{pages}", out)[3:]]
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log)
-        written, offset = 0, 0
+        records = LineCounter(out)
         while process.poll() is None:
-            if out.exists():
-                with out.open("rb") as f:
-                    f.seek(offset)
-                    chunk = f.read()
-                offset += len(chunk)
-                written += chunk.count(b"\n")
+            written = records.update()
             if len(snapshots) < len(MARKS) and written >= MARKS[len(snapshots)] * pages:
                 path = tmp / f"{len(snapshots) + 1}.snap"
                 at.append((written, rss_mb(process.pid) or 0.0))
