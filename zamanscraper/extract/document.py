@@ -63,6 +63,7 @@ _BINARY_MAGIC = {
     b"\x1f\x8b": "gzip data",
     b"RIFF": "RIFF media",
 }
+_MAGICS = tuple(_BINARY_MAGIC)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
@@ -190,9 +191,9 @@ def check_bytes(data: bytes) -> None:
     head = data[:1024].lstrip()
     if not head:
         raise ExtractError("empty page: no content")
-    for magic, kind in _BINARY_MAGIC.items():
-        if head.startswith(magic):
-            raise ExtractError(f"binary content, not HTML: looks like a {kind}")
+    if head.startswith(_MAGICS):  # one C call for all of them; the loop names the kind
+        kind = next(kind for magic, kind in _BINARY_MAGIC.items() if head.startswith(magic))
+        raise ExtractError(f"binary content, not HTML: looks like a {kind}")
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ExtractError("binary content, not HTML: NUL bytes in the first 4 KB")
 
@@ -412,11 +413,12 @@ def _content_image_src(img) -> str | None:
 def _big_enough(img, src: str) -> bool:
     """False for icons, spacers and related-article thumbnails: a declared or URL-encoded size
     under ``MIN_IMAGE_WIDTH`` x ``MIN_IMAGE_HEIGHT``."""
-    sizes = {attr: (img.get(attr) or "").strip().removesuffix("px") for attr in ("width", "height")}
     in_url = S.SITE_IMAGE_SIZE.search(src)
     if in_url:
-        sizes = {"width": in_url["width"], "height": in_url["height"]}
-    width, height = sizes["width"], sizes["height"]
+        width, height = in_url["width"], in_url["height"]
+    else:
+        width = (img.get("width") or "").strip().removesuffix("px")
+        height = (img.get("height") or "").strip().removesuffix("px")
     if width.isdigit() and int(width) < S.MIN_IMAGE_WIDTH:
         return False
     return not (height.isdigit() and int(height) < S.MIN_IMAGE_HEIGHT)
