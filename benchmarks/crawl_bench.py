@@ -178,12 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench-seconds", type=int, default=20, help="how long scrapy bench runs")
     ap.add_argument("--worker-pages", type=int, default=1000, help="pages of the one/two worker runs (0: skip)")
     ap.add_argument("--delay", type=float, default=1.0, help="seconds each answer waits in the worker runs")
+    ap.add_argument("--keep", type=Path, help="keep the crawls' outputs and logs in this directory")
     ap.add_argument("--state", action="store_true", help="one worker keeps a seen-store (ZAMAN_STATE_PATH)")
     args = ap.parse_args(argv)
     sizes = [n for n in (args.pages or [10_000]) if n > 0]
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp_name:
-        tmp = Path(tmp_name)
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        tmp = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crawl-bench-")))
         if sizes:
             bench = scrapy_bench(args.bench_seconds)
             print(f"scrapy bench: {bench:,.0f} pages/min (stock settings, no extraction)")
