@@ -153,7 +153,8 @@ LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
 
 
 def _selector_layer(doc) -> dict:
-    """Structural selectors; each group runs only when the page source mentions its marker."""
+    """Structural selectors; each group runs only on a page that has its elements or mentions
+    its marker (``itemprop``, ``tag``)."""
     out: dict = {}
     microdata = doc.has("itemprop")
     for select in S.HEADLINE_SELECTORS if microdata or doc.elements("article") else ():

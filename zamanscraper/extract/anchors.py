@@ -315,8 +315,7 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        text = line.text
-        if len(text) > 12 and ":" not in text and "：" not in text:  # _may_be_label, inlined: every line
+        if not _may_be_label(line.text):
             continue
         top = S.TICKER_LABEL.match(line.text)
         bottom = None if top else S.TICKER_LABEL_END.search(line.text)

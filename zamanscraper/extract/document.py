@@ -20,7 +20,7 @@ from lxml import etree
 
 from . import selectors as S
 from .errors import ExtractError
-from ..processors import strip_invisible
+from ..processors import collapse_whitespace, strip_invisible
 
 _c_walk: ModuleType | None
 try:  # the C copy of linearize_python, built at install time when a compiler is there
@@ -284,7 +284,7 @@ class _Builder:
         emitted = False
         if self.parts:
             raw = "".join(self.parts)
-            text = " ".join(raw.split())  # collapse_whitespace, inlined: it runs for every line
+            text = collapse_whitespace(raw)
             if text:
                 self.lines.append(Line(text, raw, self.links, marks, self.brs == 1, None, element, block))
                 emitted = True
@@ -367,7 +367,7 @@ def linearize_python(root, index: dict[str, list]) -> list[Line]:
             marks = pop()
             if tag == "a":
                 if link_starts:
-                    link_text = " ".join("".join(out.parts[link_starts.pop():]).split())
+                    link_text = collapse_whitespace("".join(out.parts[link_starts.pop():]))
                     if link_text:
                         out.links.append((link_text, el.get("href") or ""))
             elif tag in block:
