@@ -68,6 +68,19 @@ class Worker:
     def records(self) -> list[dict]:
         return merge_input(self.out)
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, nothing handed back to Redis."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def kill_mid_crawl(self, records: int = 3) -> None:
+        """SIGKILL once the worker has written ``records`` records (it must still be running)."""
+        deadline = time.monotonic() + WITHIN
+        while len(self.records()) < records and self.process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.process.poll() is None, f"worker {self.out.stem} ended before it could be killed"
+        self.kill()
+
 
 def merge_input(path: Path) -> list[dict]:
     if not path.exists():
@@ -122,12 +135,7 @@ def test_killed_worker_restarted_loses_nothing(mirror_server, redis_server, tmp_
     args = common_args(mirror_server, redis_server, f"kill-{uuid.uuid4().hex[:8]}",
                        "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
     a, b = Worker("a", tmp_path, args).start(), Worker("b", tmp_path, args).start()
-    deadline = time.monotonic() + WITHIN
-    while len(a.records()) < 3 and a.process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert a.process.poll() is None, "worker a ended before it could be killed"
-    a.process.send_signal(signal.SIGKILL)
-    a.process.wait()
+    a.kill_mid_crawl()
     written_before = len(a.records())
     a.start()  # the identical command: the same worker, its unfinished requests first
     assert [a.wait(), b.wait()] == [0, 0], [w.log.read_text()[-2000:] for w in (a, b)]
@@ -153,12 +161,7 @@ def test_dead_worker_requests_are_taken_over(mirror_server, redis_server, tmp_pa
                        "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
                        "-s", "ZAMAN_REDIS_WORKER_TIMEOUT=2")
     a, b = Worker("a", tmp_path, args).start(), Worker("b", tmp_path, args).start()
-    deadline = time.monotonic() + WITHIN
-    while len(a.records()) < 3 and a.process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert a.process.poll() is None, "worker a ended before it could be killed"
-    a.process.send_signal(signal.SIGKILL)
-    a.process.wait()
+    a.kill_mid_crawl()
     assert b.wait() == 0, b.log.read_text()[-2000:]
     keys = {(r["edition"], r["article_id"]) for w in (a, b) for r in w.records()}
     assert keys == article_keys()
@@ -192,8 +195,7 @@ def test_retry_waiting_out_its_backoff_survives_sigkill(redis_server, tmp_path, 
                  "worker a to write articles 2-4 while the retry of 1 waits")
         assert a.process.poll() is None, a.log.read_text()[-2000:]
         time.sleep(0.5)  # the 503 fully handled: only the waiting retry is left of article 1
-        a.process.send_signal(signal.SIGKILL)
-        a.process.wait()
+        a.kill()
         rest = a.start() if recovery == "restart" else Worker("b", tmp_path, args).start()
         assert rest.wait() == 0, rest.log.read_text()[-2000:]
         assert server.hits(art(1)) == 2
