@@ -5,6 +5,7 @@ added, it fetches and writes only that one."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 import sqlite3
@@ -123,3 +124,22 @@ def test_two_processes_share_one_store_without_locking_each_other_out(tmp_path):
     seen = b.get(("en", 1))
     assert (seen.content_hash, seen.published, seen.last_status) == ("h2", "2017-07-17", "ok")
     a.close(), b.close()
+
+
+def _open_and_close(path) -> None:
+    SeenStore(path).close()
+
+
+def test_two_processes_create_one_store_at_the_same_moment(tmp_path):
+    """Two workers started together on one new store path: switching the new file to WAL took a
+    lock SQLite's busy timeout did not wait for, and one of them failed with "database is
+    locked" (about one start in 40). Both must open it, every time."""
+    context = multiprocessing.get_context("fork")
+    for n in range(40):
+        path = tmp_path / f"state-{n}.sqlite"
+        processes = [context.Process(target=_open_and_close, args=(path,)) for _ in range(2)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(30)
+        assert [process.exitcode for process in processes] == [0, 0], f"round {n}"

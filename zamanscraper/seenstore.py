@@ -98,6 +98,25 @@ def updated(seen: Seen | None, change: Seen) -> Seen:
                            first_seen=seen.first_seen, published=change.published or seen.published)
 
 
+#: seconds a worker waits for another process's lock on a shared store before it gives up
+LOCK_TIMEOUT = 60
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the store to WAL (readers and one writer at once). The switch takes a lock that
+    SQLite's busy timeout does not wait for: two workers creating one store at the same moment
+    made one fail with "database is locked", so the wait is here."""
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class SeenStore:
     def __init__(self, path: str | Path, *, batch: int = 500, interval: float = 5.0):
         self.path = Path(path)
@@ -110,8 +129,8 @@ class SeenStore:
         #: changes not yet written: key -> the row as it will be (over the stored one)
         self.changes: dict[tuple[str, int], Seen] = {}
         # another process's batch holds the write lock for milliseconds: wait for it
-        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = sqlite3.connect(self.path, isolation_level="DEFERRED", timeout=LOCK_TIMEOUT)
+        _use_wal(self.db)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(SCHEMA)
         self.db.commit()
