@@ -181,3 +181,17 @@ def test_xhtml_with_xml_declaration_is_parsed_not_crashed():
     html = '<?xml version="1.0" encoding="utf-8"?>\n' + page(headline="Qalamoun &#8211; deal")
     for data in (html, html.encode("utf-8")):
         assert extract_article(data, URL)["headline"] == "Qalamoun – deal"
+
+
+def test_ticker_label_precheck_admits_every_label_character():
+    """``anchors.ticker`` tests a line's first and last character before the label patterns:
+    every character the patterns accept there (case-insensitively) must pass the pre-check."""
+    from zamanscraper.extract import selectors as S
+
+    for c in map(chr, range(0x10000)):
+        for rest in ("atest News", "خر الأخبار", "خبار عاجلة"):
+            if S.TICKER_LABEL.match(c + rest):
+                assert c in S.TICKER_LABEL_FIRST, hex(ord(c))
+        for start in ("Latest New", "آخر الأخبا", "أخبار عاجل"):
+            if S.TICKER_LABEL_END.search("Headline: " + start + c):
+                assert c in S.TICKER_LABEL_LAST, hex(ord(c))

@@ -315,10 +315,13 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
     for i, line in enumerate(lines):
-        if not _may_be_label(line.text):
+        text = line.text
+        # a label starts the line (top form) or ends it (bottom form): test those characters
+        # before the patterns, as almost no line is a label
+        if not (text[:1] in S.TICKER_LABEL_FIRST or text[-1:] in S.TICKER_LABEL_LAST) or not _may_be_label(text):
             continue
-        top = S.TICKER_LABEL.match(line.text)
-        bottom = None if top else S.TICKER_LABEL_END.search(line.text)
+        top = S.TICKER_LABEL.match(text)
+        bottom = None if top else S.TICKER_LABEL_END.search(text)
         if not (top or bottom):
             continue
         raw = line.shown.strip()
@@ -350,6 +353,8 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
         if len(links) >= 2:
             return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
+        if not pattern.search(rest):
+            continue  # one piece: nothing to split (most lines; the search is cheaper than the split)
         pieces = [p for piece in pattern.split(rest) if (p := clean_text(piece)) and not S.TICKER_NOISE.match(p)]
         if len(pieces) >= 2:
             return pieces

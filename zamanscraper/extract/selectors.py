@@ -90,6 +90,9 @@ SITE_NAME = re.compile(
 #: label alone on its line (even split over inline tags) is never itself an item.
 TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*(?:[:：]\s*|$)", re.I)
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
+#: the characters a line matching TICKER_LABEL can start with, TICKER_LABEL_END end with
+#: (``ſ``: re.I matches it for ``s``); a cheap pre-check before the patterns
+TICKER_LABEL_FIRST, TICKER_LABEL_LAST = frozenset("Llآأ"), frozenset("sSſرة")
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
 TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\t+")
 #: weaker separators, each tried alone and in this order, only when no run of spaces
