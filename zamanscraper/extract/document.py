@@ -9,9 +9,11 @@ with an :class:`ExtractError` naming the problem, or repaired.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import importlib
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -64,6 +66,7 @@ _BINARY_MAGIC = {
     b"RIFF": "RIFF media",
 }
 _MAGICS = tuple(_BINARY_MAGIC)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
@@ -200,13 +203,19 @@ def check_bytes(data: bytes) -> None:
 
 def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Document:
     """Parse a page into a :class:`Document`; raise :class:`ExtractError` for non-pages."""
+    utf8 = None  # the page's own bytes, when they are UTF-8 and parsing them gives the same tree
     if isinstance(html, bytes):
         check_bytes(html)
-        text = decode(html, fallback=fallback_encoding)
+        decoded = None
+        if not html.startswith(_BOMS):  # what decode() does first: valid UTF-8 is read as UTF-8
+            with contextlib.suppress(UnicodeDecodeError):
+                decoded, utf8 = html.decode("utf-8"), html
+        if decoded is None:
+            decoded = decode(html, fallback=fallback_encoding)
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
-        text = html
-    text = _XML_DECLARATION.sub("", strip_invisible(text), count=1)
+        decoded = html
+    text = _XML_DECLARATION.sub("", strip_invisible(decoded), count=1)
     if "\r" in text:  # str.replace copies the page even when there is nothing to replace
         text = text.replace("\r\n", "\n")
     if not text.strip():
@@ -214,18 +223,37 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     if not _HAS_TAG.search(text[:65536]):
         # a bare text copy: keep its line structure
         text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
-    root = _parse_tree(text)
+    # libxml2 reads UTF-8 bytes faster than a str (which it converts from UTF-16 or Latin-1
+    # first): the bytes are parsed when nothing above changed the text decoded from them
+    root = _parse_tree(utf8 if utf8 is not None and text is decoded else text)
     index: dict[str, list] = {}
     return Document(root=root, lines=linearize(root, index), source=text, index=index)
 
 
-def _parse_tree(text: str):
-    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
-    root = etree.fromstring(text, parser)
+def _parser(kind: type):
+    """This thread's HTML parser for ``str`` or UTF-8 ``bytes`` input, made once: a parser
+    costs several microseconds to make and can parse any number of pages in turn."""
+    parsers = _PARSERS.__dict__
+    parser = parsers.get(kind)
+    if parser is None:
+        # collect_ids=False: no table of id attributes (nothing here looks elements up by id)
+        parser = parsers[kind] = etree.HTMLParser(
+            recover=True, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False,
+            encoding="utf-8" if kind is bytes else None)
+    return parser
+
+
+_PARSERS = threading.local()
+
+
+def _parse_tree(page: str | bytes):
+    parser = _parser(type(page))
+    root = etree.fromstring(page, parser)
     if any("Excessive depth" in e.message for e in parser.error_log):
         # absurd nesting (thousands of wrappers): collapse runs of bare tags, parse again
+        text = page.decode("utf-8") if isinstance(page, bytes) else page
         text = _DEEP_CLOSE.sub("</div>", _DEEP_OPEN.sub("<div>", text))
-        parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+        parser = _parser(str)
         root = etree.fromstring(text, parser)
     if root is None:
         raise ExtractError("not HTML: the parser found no document")
@@ -405,7 +433,7 @@ def _content_image_src(img) -> str | None:
     """The source of an image worth a marker line, None for no source or an icon, a spacer, a
     thumbnail."""
     src = img.get("src") or img.get("data-src")
-    if src and not S.NOT_CONTENT_IMAGE.search(src) and _big_enough(img, src):
+    if src and not S.not_content_image(src) and _big_enough(img, src):
         return src
     return None
 

