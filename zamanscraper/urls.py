@@ -23,8 +23,21 @@ EDITIONS = ("en", "ar")
 ARTICLE_PATH = re.compile(
     r"^/news/(?:(?P<old>\d+)\.html|article/(?P<new>\d+)(?:/(?P<vote>like|dislike))?)/?$"
 )
+#: an article URL as the site and the spider write it: http(s), a site host in lowercase, no
+#: port, user, query or fragment (anything else is parsed by ``_article_key``)
+PLAIN_ARTICLE_URL = re.compile(
+    r"https?://(?P<host>en\.zamanalwsl\.net|www\.zamanalwsl\.net|zamanalwsl\.net)"
+    r"/news/(?:(?P<old>\d+)\.html|article/(?P<new>\d+)(?:/(?:like|dislike))?)/?\Z"
+)
 #: /news/articles/{section}/{page}
 LISTING_PATH = re.compile(r"^/news/articles/(?P<section>\d+)(?:/(?P<page>\d+))?/?$")
+#: a path (and query) that joining and the rules of ``repair_image_url`` leave as it is: no
+#: ``//``, no dot segment (no ``/.`` at all), no fragment, no empty query, no space or control
+PLAIN_PATH = re.compile(r"(?:/(?!/|\.)[^/?#\x00-\x20\x7f]*)+(?:\?[^#\x00-\x20\x7f]+)?\Z")
+#: an absolute URL those rules leave as it is: lowercase http(s), a plain host, a plain path
+PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+" + PLAIN_PATH.pattern)
+#: the scheme and host of a page URL as the spider writes it
+PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?=/|\Z)")
 #: the host fused with the path, as seen in feed enclosures: ``https://www.zamanalwsl.netuploads//x.png``
 FUSED_HOST = re.compile(
     r"^(?P<scheme>https?)://(?P<host>(?:www\.|en\.)?zamanalwsl\.net)(?P<path>[^/:?#].*)$",
@@ -39,10 +52,13 @@ def edition_of(url: str) -> str | None:
     'ar'
     >>> edition_of("https://en.zamanalwsl.net/news/28116.html")
     'en'
-    >>> edition_of("https://example.org/news/1.html") is None
-    True
+    >>> edition_of("https://example.org/news/1.html") is None, edition_of("http://[broken/news/1.html") is None
+    (True, True)
     """
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # no host can be read ("Invalid IPv6 URL", a bad port)
+        return None
     return HOST_EDITIONS.get(host)
 
 
@@ -55,7 +71,17 @@ def article_key(url: str) -> tuple[str, int] | None:
     ('ar', 172435)
     >>> article_key("https://en.zamanalwsl.net/news/articles/30/2") is None
     True
+    >>> article_key("HTTPS://EN.zamanalwsl.net:443/news/article/5/?utm=x#top")
+    ('en', 5)
     """
+    plain = PLAIN_ARTICLE_URL.match(url)  # the site's own spellings: one match, no URL parsing
+    if plain:
+        return HOST_EDITIONS[plain["host"]], int(plain["old"] or plain["new"])
+    return _article_key(url)
+
+
+def _article_key(url: str) -> tuple[str, int] | None:
+    """:func:`article_key` for every URL (the specification its fast path is tested against)."""
     edition = edition_of(url)
     if edition is None:
         return None
@@ -70,10 +96,13 @@ def is_vote_url(url: str) -> bool:
 
     >>> is_vote_url("https://en.zamanalwsl.net/news/article/28116/dislike/")
     True
-    >>> is_vote_url("https://en.zamanalwsl.net/news/article/28116")
-    False
+    >>> is_vote_url("https://en.zamanalwsl.net/news/article/28116"), is_vote_url("http://[x/news/article/1/like")
+    (False, False)
     """
-    m = ARTICLE_PATH.match(urlsplit(url).path)
+    try:
+        m = ARTICLE_PATH.match(urlsplit(url).path)
+    except ValueError:  # not a URL that can be read at all
+        return False
     return bool(m and m["vote"])
 
 
@@ -142,6 +171,16 @@ def repair_image_url(src: str | None, base: str) -> str | None:
     fused = FUSED_HOST.match(src)
     if fused:
         src = f"{fused['scheme']}://{fused['host']}/{fused['path']}"
+    elif PLAIN_URL.match(src):  # already what the rules below would make of it
+        return src
+    elif src[:1] == "/" and PLAIN_PATH.match(src) and (origin := PLAIN_ORIGIN.match(base)):
+        return origin[0] + src
+    return _repaired(src, base)
+
+
+def _repaired(src: str, base: str) -> str | None:
+    """The rules of :func:`repair_image_url` for any stripped source (the specification its
+    fast paths are tested against)."""
     try:
         # an absolute URL needs no joining (urljoin parses both URLs: the costlier half)
         absolute = src if src.startswith(("https://", "http://")) else urljoin(base, src)
