@@ -6,6 +6,7 @@ family does not show: bare text copies, limits, encodings, zones, the CLI's one-
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -237,3 +238,25 @@ def test_utf8_bytes_parse_to_the_tree_of_their_text():
             continue  # lxml takes no str with one; parse strips it and reads the str
         assert tree_or_error(data) == tree_or_error(data.decode("utf-8")), name
     assert document.parse(declared).lines[0].text == "زمان – “x”"
+
+
+def test_cheap_checks_before_case_insensitive_patterns_miss_nothing():
+    """``SITE_TAGLINE_HINT`` is searched before ``SITE_TAGLINE`` and ``TICKER_LABEL_END`` only
+    near the end of a line text: neither may miss what the full patterns find."""
+    import re
+
+    from zamanscraper.extract import anchors
+    from zamanscraper.extract import selectors as S
+    from zamanscraper.processors import collapse_whitespace
+
+    for letter in "bayoud":  # what re.I lets match each letter of the hint's [Bb][Aa]…
+        assert {c for c in map(chr, range(0x10000)) if re.fullmatch(letter, c, re.I)} == {letter, letter.upper()}
+    assert S.SITE_TAGLINE_HINT.search("The tagline of FATHI IBRAHIM BAYOUD's site")
+    assert S.SITE_TAGLINE_HINT.search("موقع فتحي إبراهيم بيوض")
+    labels = ["Latest News", "LATEST\u00a0 news", "آخر الأخبار", "أخبار \t عاجلة"]
+    for label, colon, a, b in itertools.product(labels, ":：", ("", " ", "\u2003 \n"), ("", "  ", "\u00a0")):
+        for head in ("", "Headline one", "عنوان طويل جدا " * 8):
+            text = collapse_whitespace(f"{head}{a}{colon}{b}{label}")
+            assert bool(anchors._label_at_end(text)) == bool(S.TICKER_LABEL_END.search(text)), text
+            assert anchors._label_at_end(text), text
+            assert not anchors._label_at_end(text + " more"), text

@@ -93,6 +93,8 @@ def script_of(text: str) -> str | None:
 
     >>> script_of("قال المصدر ISIS"), script_of("The source said"), script_of("2017")
     ('ar', 'en', None)
+    >>> script_of("قال المصدر"), script_of("٢٠١٧، ١٢")  # Arabic digits and comma are no letters
+    ('ar', None)
     """
     text = text[:400]  # a few sentences tell the script; bounded on long bodies
     data = text.encode()  # counted on UTF-8 bytes with bytes.translate: no regex scan
@@ -101,6 +103,8 @@ def script_of(text: str) -> str | None:
     bound = len(data) - len(data.translate(None, _ARABIC_LEAD_BYTES))
     if bound <= latin:
         return "en" if latin else None
+    if not latin:  # one Arabic letter decides: no need to count them
+        return "ar" if _ARABIC_LETTERS.search(text) else None
     arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
     if arabic == latin == 0:
         return None

@@ -226,7 +226,7 @@ def _headline_around(lines, date_index, skip) -> tuple[str | None, int, bool]:
         if lines[i].marks & HEADINGS:
             return text, i + 1, False
     candidates = [(i, t) for i, t in before
-                  if not S.TICKER_LABEL.match(t) and not S.TICKER_LABEL_END.search(t)]
+                  if not S.TICKER_LABEL.match(t) and not _label_at_end(t)]
     for i, text in candidates:
         if lines[i].marks & HEADINGS:
             return text, date_index + 1, False
@@ -269,7 +269,7 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
             continue
         if (
             (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
-                                      or S.TICKER_LABEL_END.search(text)))
+                                      or _label_at_end(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or ends_article(text)
             or date_line(lines[j])
@@ -287,7 +287,8 @@ def is_chrome(text: str) -> bool:
     >>> is_chrome("Share"), is_chrome("The tagline of Fathi Ibrahim Bayoud's site"), is_chrome("Shares fell")
     (True, True, False)
     """
-    return S.CHROME_LINES.match(text) is not None or S.SITE_TAGLINE.search(text) is not None
+    return S.CHROME_LINES.match(text) is not None or (
+        S.SITE_TAGLINE_HINT.search(text) is not None and S.SITE_TAGLINE.search(text) is not None)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -318,10 +319,10 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
         text = line.text
         # a label starts the line (top form) or ends it (bottom form): test those characters
         # before the patterns, as almost no line is a label
-        if not (text[:1] in S.TICKER_LABEL_FIRST or text[-1:] in S.TICKER_LABEL_LAST) or not _may_be_label(text):
+        if not (text.startswith(S.TICKER_LABEL_FIRST) or text.endswith(S.TICKER_LABEL_LAST)) or not _may_be_label(text):
             continue
         top = S.TICKER_LABEL.match(text)
-        bottom = None if top else S.TICKER_LABEL_END.search(text)
+        bottom = None if top else _label_at_end(text)
         if not (top or bottom):
             continue
         raw = line.shown.strip()
@@ -345,6 +346,12 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     return [], set()
 
 
+def _label_at_end(text: str):
+    """``TICKER_LABEL_END.search`` on a line text, whose spaces are single: the label can only
+    start in its last few characters (a search from the start tries every position)."""
+    return S.TICKER_LABEL_END.search(text, max(0, len(text) - S.TICKER_LABEL_END_SPAN))
+
+
 def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
@@ -353,7 +360,8 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
         if len(links) >= 2:
             return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
-        if not pattern.search(rest):
+        if (pattern is S.TICKER_SPLIT and rest == line.text) or not pattern.search(rest):
+            # the line's text has single spaces only: no run of spaces to split on
             continue  # one piece: nothing to split (most lines; the search is cheaper than the split)
         pieces = [p for piece in pattern.split(rest) if (p := clean_text(piece)) and not S.TICKER_NOISE.match(p)]
         if len(pieces) >= 2:
@@ -362,7 +370,7 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     if element is not None and len(element) >= 2:
         texts = [clean_text(text_of(c)) for c in element
                  if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
-        children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not S.TICKER_LABEL_END.search(c)]
+        children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not _label_at_end(c)]
         if len(children) >= 2:
             return children
     return []

@@ -92,7 +92,9 @@ TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
 #: the characters a line matching TICKER_LABEL can start with, TICKER_LABEL_END end with
 #: (``ſ``: re.I matches it for ``s``); a cheap pre-check before the patterns
-TICKER_LABEL_FIRST, TICKER_LABEL_LAST = frozenset("Llآأ"), frozenset("sSſرة")
+TICKER_LABEL_FIRST, TICKER_LABEL_LAST = tuple("Llآأ"), tuple("sSſرة")
+#: how far from the end of a collapsed line text (single spaces) TICKER_LABEL_END can start
+TICKER_LABEL_END_SPAN = 16
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
 TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\t+")
 #: weaker separators, each tried alone and in this order, only when no run of spaces
@@ -132,6 +134,10 @@ COMMENTS_COUNT = re.compile(
 #: the site's tagline: a line holding it anywhere is chrome (searched apart from CHROME_LINES:
 #: a leading ``.*`` in an alternation makes every anchored match scan the whole line)
 SITE_TAGLINE = re.compile(r"Fathi Ibrahim Bayoud|فتحي إبراهيم بيوض", re.I)
+#: what a line holding SITE_TAGLINE must hold: searched first, as a case-insensitive search
+#: tries every position of the line and this one skips to a "b" (only b and B match b under
+#: re.I, and so on for a, y, o, u, d; a test checks it)
+SITE_TAGLINE_HINT = re.compile(r"[Bb][Aa][Yy][Oo][Uu][Dd]|بيوض")
 #: site chrome that is never article text (with SITE_TAGLINE: ``anchors.is_chrome``)
 CHROME_LINES = re.compile(
     r"^(?:(?:(?:Print|Email|E-mail|Send to (?:a )?friend|Share|Tweet|طباعة|أرسل لصديق|إرسال لصديق|مشاركة)\s*){2,}"
