@@ -72,6 +72,9 @@ AWKWARD = {
     "hidden blocks": "before<div hidden>h<a href=h>x</a><h1>t</h1></div>after<p style='display:none'>q</p>end",
     "whitespace entities": "<p>&nbsp;&#8232;x&#12288;y &#x85; z\x1c.</p><a href='a&quot;b'>q</a>",
     "indexed in head": "<head><title>a</title><meta name=x><script>s</script></head><body><time>t</time>",
+    "microdata": "<head><meta itemprop=datePublished content=d></head><body><div itemprop=articleBody>"
+                 "<h1 itemprop=headline>h</h1><script itemprop=x><b itemprop=y></b></script><p itemprop>a</p>"
+                 "<div hidden><span itemprop=keywords><a itemprop=k>k</a></span></div></div>",
     "page-wrapping form": "<form>" + "<p>p</p>" * 6 + "<a href=f>in form</a></form><form><p>q</p></form>",
     "images": "<img src='/CustomImage/get/100/50/a.jpg'><img src='/p.jpg' width='800'><amp-img data-src='/q.jpg'>"
               "<img width='50px' src='/a.jpg'><img src='/logo.png'><img>",
@@ -94,7 +97,8 @@ ATTRS = ["", "", "", " hidden", ' style="display:none"', ' style="DISPLAY: None 
          ' style="visibility : hidden;"', ' href="/x?a=1&amp;b=2"', " href", ' href=""',
          ' src="/CustomImage/get/100/50/a.jpg"', ' src="/img/photo.jpg" width="800"', ' data-src="/p.jpg"',
          ' src="/logo.png"', ' width="50px" src="/a.jpg"', ' style="none"', ' class="hidden"', ' hidden="false"',
-         ' style="display:block"']
+         ' style="display:block"', ' itemprop="headline"', ' itemprop=""', ' itemprop="articleBody" hidden',
+         ' content="3" itemprop="commentCount"', ' ITEMPROP="keywords"']
 
 
 def random_body(rng: random.Random, depth: int = 0) -> str:
@@ -141,3 +145,10 @@ def test_built_trees():
     same_walk(root)
     same_walk(etree.fromstring("<html><body>" + "".join(f"<x{i} class=a>w{i}<br></x{i}>" for i in range(600)),
                                etree.HTMLParser()))
+
+
+@pytest.mark.parametrize("name", ["microdata", "hidden blocks", "indexed in head"])
+def test_itemprop_index_is_every_element_with_the_attribute(name):
+    doc = document.parse(AWKWARD[name])
+    assert doc.elements(document.ITEMPROP) == doc.root.xpath("//*[@itemprop]")
+    assert doc.itemprop("keywords") == doc.root.xpath("//*[@itemprop='keywords']")

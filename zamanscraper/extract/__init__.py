@@ -153,10 +153,9 @@ LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
 
 
 def _selector_layer(doc) -> dict:
-    """Structural selectors; each group runs only on a page that has its elements or mentions
-    its marker (``itemprop``, ``tag``)."""
+    """Structural selectors; the microdata ones run only on a page with ``itemprop`` elements."""
     out: dict = {}
-    microdata = doc.has("itemprop")
+    microdata = bool(doc.elements(document.ITEMPROP))
     for select in S.HEADLINE_SELECTORS if microdata or doc.elements("article") else ():
         for el in select(doc):
             text = clean_text(text_of(el))
@@ -165,7 +164,7 @@ def _selector_layer(doc) -> dict:
                 break
         if "headline" in out:
             break
-    for select in S.KEYWORD_SELECTORS if microdata or doc.has("tag") else ():
+    for select in S.KEYWORD_SELECTORS:
         words = [w for el in select(doc) if (w := clean_text(text_of(el)))]
         if words:
             out["keywords"] = words

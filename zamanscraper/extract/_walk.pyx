@@ -48,6 +48,8 @@ cdef int FORM_PAGE_PARAGRAPHS = 5
 cdef object Line = None
 cdef object is_hidden = None
 cdef object image_src = None
+#: the index key of elements with an itemprop attribute (document.ITEMPROP)
+cdef object ITEMPROP = None
 cdef object EMPTY = frozenset()
 #: (parent marks, tag) -> marks, and tag -> tag: keeps every marks frozenset and every tag name
 #: the walk holds by pointer alive (they are borrowed on its C stack and in its slot tables)
@@ -55,11 +57,12 @@ cdef dict KEEP = {}
 cdef dict HAS_PRE = {EMPTY: False}
 
 
-def setup(*, block, skip, mark, images, indexed, line, hidden, form_page_paragraphs, image_src_fn):
+def setup(*, block, skip, mark, images, indexed, itemprop, line, hidden, form_page_paragraphs, image_src_fn):
     """Take document.py's tables and helpers (called once, when document.py is imported).
 
     ``image_src_fn(el)``: the source of a content image, or None."""
-    global Line, is_hidden, image_src, FORM_PAGE_PARAGRAPHS
+    global Line, is_hidden, image_src, FORM_PAGE_PARAGRAPHS, ITEMPROP
+    ITEMPROP = itemprop
     FORM_PAGE_PARAGRAPHS = form_page_paragraphs
     FLAGS.clear()
     for tags, flag in ((block, F_BLOCK), (skip, F_SKIP), (mark, F_MARK), (images, F_IMAGE),
@@ -140,6 +143,16 @@ cdef bint _holds_page(xmlNode* form, int need) noexcept nogil:
             if found >= need:
                 return True
         c = _next_below(c, form)
+    return False
+
+
+cdef inline bint _has_itemprop(xmlNode* c) noexcept nogil:
+    """el.get("itemprop") is not None"""
+    cdef xmlAttr* a = c.properties
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, "itemprop") == 0:
+            return True
+        a = a.next
     return False
 
 
@@ -313,13 +326,23 @@ cdef class _Walk:
         found.append(self.el(c))
         return 0
 
+    cdef int index_element(self, xmlNode* c, int f, PyObject* tag) except -1:
+        """Index an element by its tag (INDEXED_TAGS) and by an itemprop attribute (ITEMPROP)."""
+        if f & F_INDEX:
+            self.add_index(c, tag)
+        if c.properties is not NULL and _has_itemprop(c):
+            self.add_index(c, <PyObject*>ITEMPROP)
+        return 0
+
     cdef int index_below(self, xmlNode* top) except -1:
-        """Index the descendants of a subtree the walk skips (iterdescendants(*INDEXED_TAGS))."""
+        """Index the descendants of a subtree the walk skips."""
         cdef xmlNode* c = top.children
         cdef PyObject* tag
+        cdef int f
         while c is not NULL:
-            if c.type == tree.XML_ELEMENT_NODE and self.flags_of(c, &tag) & F_INDEX:
-                self.add_index(c, tag)
+            if c.type == tree.XML_ELEMENT_NODE:
+                f = self.flags_of(c, &tag)
+                self.index_element(c, f, tag)
             c = _next_below(c, top)
         return 0
 
@@ -477,8 +500,7 @@ def linearize(root, dict index not None):
                 mstack[depth + 1] = mstack[depth]
             else:
                 f = w.flags_of(c, &tagp)
-                if f & F_INDEX:
-                    w.add_index(c, tagp)
+                w.index_element(c, f, tagp)
                 if f & F_SKIP or (c.properties is not NULL and _hidden(w, c)):
                     if c.children is not NULL:
                         w.index_below(c)

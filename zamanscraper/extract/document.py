@@ -54,6 +54,8 @@ FORM_PAGE_PARAGRAPHS = 5
 IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: elements the selector and metadata layers look up (``Document.elements``), indexed by the walk
 INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script", "a"))
+#: the index key of the elements that carry an ``itemprop`` attribute (microdata)
+ITEMPROP = "@itemprop"
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {
@@ -123,35 +125,27 @@ class Document:
     lines: list[Line]
     #: the decoded page source
     source: str
-    #: INDEXED_TAGS -> their elements in document order, hidden and skipped ones included (what
-    #: an XPath over the whole tree finds): one walk serves every selector, no tree scan each
+    #: INDEXED_TAGS and ITEMPROP -> their elements in document order, hidden and skipped ones
+    #: included (what an XPath over the whole tree finds): one walk serves every selector
     index: dict[str, list] = field(default_factory=dict)
     _itemprops: dict[str, list] | None = None
 
     def elements(self, tag: str) -> list:
-        """The page's elements of one of INDEXED_TAGS, in document order."""
+        """The page's elements of one of INDEXED_TAGS (or ITEMPROP), in document order."""
         return self.index.get(tag, [])
 
     def itemprop(self, name: str) -> list:
-        """Elements whose ``itemprop`` is ``name`` (``//*[@itemprop=name]``), in document order;
-        the tree is scanned once, and only on a page that mentions itemprop at all."""
+        """Elements whose ``itemprop`` is ``name`` (``//*[@itemprop=name]``), in document order."""
         if self._itemprops is None:
             self._itemprops = {}
-            if self.has("itemprop"):
-                for el in self.root.iter():
-                    value = el.get("itemprop")
-                    if value is not None:
-                        self._itemprops.setdefault(value, []).append(el)
+            for el in self.elements(ITEMPROP):
+                self._itemprops.setdefault(el.get("itemprop"), []).append(el)
         return self._itemprops.get(name, [])
 
     def lines_in(self, element) -> list[Line]:
         """The lines produced inside ``element`` (a block's line belongs to the block)."""
         inside = set(element.iter())
         return [line for line in self.lines if line.element in inside]
-
-    def has(self, marker: str) -> bool:
-        """Cheap pre-check before running a selector: does the source mention ``marker``?"""
-        return marker in self.source
 
 
 def decode(data: bytes, *, fallback: str = "windows-1252", hint: str | None = None) -> str:
@@ -359,11 +353,16 @@ def linearize_python(root, index: dict[str, list]) -> list[Line]:
         if event == "start":
             if tag in indexed:
                 index.setdefault(tag, []).append(el)
+            if isinstance(tag, str) and el.get("itemprop") is not None:
+                index.setdefault(ITEMPROP, []).append(el)
             if tag in skip or not isinstance(tag, str) or (
                     (el.get("style") is not None or el.get("hidden") is not None) and hidden(el)):
                 if len(el):  # <head>, a hidden block: what it holds is indexed all the same
-                    for sub in el.iterdescendants(*indexed):
-                        index.setdefault(sub.tag, []).append(sub)
+                    for sub in el.iterdescendants():
+                        if sub.tag in indexed:
+                            index.setdefault(sub.tag, []).append(sub)
+                        if isinstance(sub.tag, str) and sub.get("itemprop") is not None:
+                            index.setdefault(ITEMPROP, []).append(sub)
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue
@@ -454,7 +453,7 @@ def _big_enough(img, src: str) -> bool:
 
 if _c_walk is not None:
     _c_walk.setup(block=BLOCK_TAGS, skip=SKIP_TAGS, mark=MARK_TAGS, images=IMAGE_TAGS, indexed=INDEXED_TAGS,
-                  line=Line, hidden=is_hidden, form_page_paragraphs=FORM_PAGE_PARAGRAPHS,
+                  itemprop=ITEMPROP, line=Line, hidden=is_hidden, form_page_paragraphs=FORM_PAGE_PARAGRAPHS,
                   image_src_fn=_content_image_src)
     logger.debug("line walk: compiled (%s)", _c_walk.__file__)
 else:
