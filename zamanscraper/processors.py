@@ -20,6 +20,8 @@ _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f\u200b\ufeff" 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 #: runs of letters (counted by their lengths: one match a word, not one a letter)
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+#: how many characters of a text script_of reads
+SCRIPT_SAMPLE = 400
 _LATIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _ARABIC_LEAD_BYTES = b"\xd8\xd9\xda\xdb"
 
@@ -96,7 +98,7 @@ def script_of(text: str) -> str | None:
     >>> script_of("قال المصدر"), script_of("٢٠١٧، ١٢")  # Arabic digits and comma are no letters
     ('ar', None)
     """
-    text = text[:400]  # a few sentences tell the script; bounded on long bodies
+    text = text[:SCRIPT_SAMPLE]  # a few sentences tell the script; bounded on long bodies
     data = text.encode()  # counted on UTF-8 bytes with bytes.translate: no regex scan
     latin = len(data) - len(data.translate(None, _LATIN_BYTES))
     # every Arabic letter's UTF-8 starts with one of these bytes: a bound, exact when it decides

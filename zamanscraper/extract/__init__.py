@@ -41,7 +41,7 @@ from .document import text_of
 from .errors import ExtractError
 from .pagekind import check as check_page_kind
 from .. import urls
-from ..processors import ascii_digits, clean_text, script_of
+from ..processors import SCRIPT_SAMPLE, ascii_digits, clean_text, script_of
 
 __all__ = ["ExtractError", "extract_article"]
 
@@ -125,10 +125,9 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
     if published_at:
         provenance["published_at"] = at_layer or provenance["published_raw"]
 
-    image_urls = [u for src in body.images if (u := urls.repair_image_url(src, url))]
-    image_urls = list(dict.fromkeys(image_urls))
-    meta_images = list(dict.fromkeys(u for src in meta.get("image_urls", []) if (u := urls.repair_image_url(src, url))))
-    body_text = " ".join(body.paragraphs)
+    image_urls = list(dict.fromkeys(u for src in body.images if (u := urls.repair_image_url(src, url))))
+    meta_images = [] if image_urls else list(dict.fromkeys(
+        u for src in meta.get("image_urls", []) if (u := urls.repair_image_url(src, url))))
     return {
         "headline": headline,
         "published_raw": published_raw,
@@ -144,12 +143,24 @@ def _fields(doc, *, url: str, timezone: str | None, provenance: dict) -> dict:
         "comments_count": pick("comments_count", ("selector", sel.get("comments_count")),
                                ("metadata", meta.get("comments_count")), ("text", found.comments_count)),
         "image_urls": pick("image_urls", (body_layer, image_urls), ("metadata", meta_images)),
-        "language": pick("language", ("text", script_of(body_text) if body_text else None),
+        "language": pick("language", ("text", _script_of_body(body.paragraphs)),
                          ("metadata", meta.get("language") if meta.get("language") in ("en", "ar") else None)),
     }
 
 
 LIST_FIELDS = {"body_paragraphs", "keywords", "ticker_headlines", "image_urls"}
+
+
+def _script_of_body(paragraphs: list[str]) -> str | None:
+    """``script_of`` the body text (it reads the first SCRIPT_SAMPLE characters: only as many
+    paragraphs are joined)."""
+    taken, size = [], 0
+    for p in paragraphs:
+        taken.append(p)
+        size += len(p) + 1
+        if size > SCRIPT_SAMPLE:  # the join so far is at least SCRIPT_SAMPLE long
+            break
+    return script_of(" ".join(taken)) if taken else None
 
 
 def _selector_layer(doc) -> dict:

@@ -426,8 +426,8 @@ def keywords(lines: list[Line], indexes) -> list[str]:
     link lines that follow it."""
     for i in indexes:
         line = lines[i]
-        if not S.KEYWORDS_LABEL.match(line.text):
-            continue
+        if not (":" in line.text or "：" in line.text) or not S.KEYWORDS_LABEL.match(line.text):
+            continue  # (the label ends with a colon: a line without one is not asked the pattern)
         links = [c for t, _ in line.links if (c := clean_text(t)) and not S.KEYWORDS_LABEL.match(t + ":")]
         if links:
             return links
@@ -451,7 +451,8 @@ def keywords(lines: list[Line], indexes) -> list[str]:
 
 def comments_count(lines: list[Line], indexes) -> int | None:
     for i in indexes:
-        m = S.COMMENTS_COUNT.match(lines[i].text)
+        text = lines[i].text
+        m = ("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text)
         if m:
             return int(ascii_digits(m["n"] or m["n_ar"]))
     return None

@@ -84,7 +84,7 @@ def _is_chrome(line: Line, text: str, *, by_marks: bool = True) -> bool:
     already judged its lines' containers)."""
     if is_chrome(text):
         return True
-    if line.link_share >= 0.9:
+    if line.links and line.link_share >= 0.9:
         return True
     return by_marks and bool(line.marks & FURNITURE_MARKS) and "figure" not in line.marks
 
