@@ -75,6 +75,8 @@ AWKWARD = {
     "microdata": "<head><meta itemprop=datePublished content=d></head><body><div itemprop=articleBody>"
                  "<h1 itemprop=headline>h</h1><script itemprop=x><b itemprop=y></b></script><p itemprop>a</p>"
                  "<div hidden><span itemprop=keywords><a itemprop=k>k</a></span></div></div>",
+    "tag links": "<p><a rel=tag href=1>one</a> <a rel='t&#97;g'>two</a> <a rel=TAG>3</a> <a rel>4</a> <b rel=tag>5</b>"
+                 "</p><div style='display:none'><a rel=tag>hidden</a></div><script><a rel=tag>s</a></script>",
     "page-wrapping form": "<form>" + "<p>p</p>" * 6 + "<a href=f>in form</a></form><form><p>q</p></form>",
     "images": "<img src='/CustomImage/get/100/50/a.jpg'><img src='/p.jpg' width='800'><amp-img data-src='/q.jpg'>"
               "<img width='50px' src='/a.jpg'><img src='/logo.png'><img>",
@@ -98,7 +100,8 @@ ATTRS = ["", "", "", " hidden", ' style="display:none"', ' style="DISPLAY: None 
          ' src="/CustomImage/get/100/50/a.jpg"', ' src="/img/photo.jpg" width="800"', ' data-src="/p.jpg"',
          ' src="/logo.png"', ' width="50px" src="/a.jpg"', ' style="none"', ' class="hidden"', ' hidden="false"',
          ' style="display:block"', ' itemprop="headline"', ' itemprop=""', ' itemprop="articleBody" hidden',
-         ' content="3" itemprop="commentCount"', ' ITEMPROP="keywords"']
+         ' content="3" itemprop="commentCount"', ' ITEMPROP="keywords"', ' rel="tag"', ' rel="Tag"', ' rel="tag nofollow"',
+         ' rel="t&#97;g" href="/k"']
 
 
 def random_body(rng: random.Random, depth: int = 0) -> str:
@@ -147,8 +150,9 @@ def test_built_trees():
                                etree.HTMLParser()))
 
 
-@pytest.mark.parametrize("name", ["microdata", "hidden blocks", "indexed in head"])
-def test_itemprop_index_is_every_element_with_the_attribute(name):
+@pytest.mark.parametrize("name", ["microdata", "hidden blocks", "indexed in head", "tag links"])
+def test_attribute_indexes_are_what_their_xpaths_find(name):
     doc = document.parse(AWKWARD[name])
     assert doc.elements(document.ITEMPROP) == doc.root.xpath("//*[@itemprop]")
     assert doc.itemprop("keywords") == doc.root.xpath("//*[@itemprop='keywords']")
+    assert doc.elements(document.REL_TAG) == doc.root.xpath("//a[@rel='tag']")

@@ -50,6 +50,8 @@ cdef object is_hidden = None
 cdef object image_src = None
 #: the index key of elements with an itemprop attribute (document.ITEMPROP)
 cdef object ITEMPROP = None
+#: the index key of links whose rel is "tag" (document.REL_TAG)
+cdef object REL_TAG = None
 cdef object EMPTY = frozenset()
 #: (parent marks, tag) -> marks, and tag -> tag: keeps every marks frozenset and every tag name
 #: the walk holds by pointer alive (they are borrowed on its C stack and in its slot tables)
@@ -57,12 +59,13 @@ cdef dict KEEP = {}
 cdef dict HAS_PRE = {EMPTY: False}
 
 
-def setup(*, block, skip, mark, images, indexed, itemprop, line, hidden, form_page_paragraphs, image_src_fn):
+def setup(*, block, skip, mark, images, indexed, itemprop, rel_tag, line, hidden, form_page_paragraphs,
+          image_src_fn):
     """Take document.py's tables and helpers (called once, when document.py is imported).
 
     ``image_src_fn(el)``: the source of a content image, or None."""
-    global Line, is_hidden, image_src, FORM_PAGE_PARAGRAPHS, ITEMPROP
-    ITEMPROP = itemprop
+    global Line, is_hidden, image_src, FORM_PAGE_PARAGRAPHS, ITEMPROP, REL_TAG
+    ITEMPROP, REL_TAG = itemprop, rel_tag
     FORM_PAGE_PARAGRAPHS = form_page_paragraphs
     FLAGS.clear()
     for tags, flag in ((block, F_BLOCK), (skip, F_SKIP), (mark, F_MARK), (images, F_IMAGE),
@@ -152,6 +155,18 @@ cdef inline bint _has_itemprop(xmlNode* c) noexcept nogil:
     while a is not NULL:
         if a.ns is NULL and strcmp(<const char*>a.name, "itemprop") == 0:
             return True
+        a = a.next
+    return False
+
+
+cdef bint _rel_is_tag(_Walk w, xmlNode* c) except -1:
+    """el.get("rel") == "tag" """
+    cdef xmlAttr* a = c.properties
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, "rel") == 0:
+            if a.children is not NULL and a.children.next is NULL and a.children.type == tree.XML_TEXT_NODE:
+                return strcmp(<const char*>a.children.content, "tag") == 0
+            return w.el(c).get("rel") == "tag"
         a = a.next
     return False
 
@@ -327,11 +342,13 @@ cdef class _Walk:
         return 0
 
     cdef int index_element(self, xmlNode* c, int f, PyObject* tag) except -1:
-        """Index an element by its tag (INDEXED_TAGS) and by an itemprop attribute (ITEMPROP)."""
+        """document._index: by tag (INDEXED_TAGS), itemprop attribute (ITEMPROP), rel=tag (REL_TAG)."""
         if f & F_INDEX:
             self.add_index(c, tag)
         if c.properties is not NULL and _has_itemprop(c):
             self.add_index(c, <PyObject*>ITEMPROP)
+        if f & F_A and c.properties is not NULL and _rel_is_tag(self, c):
+            self.add_index(c, <PyObject*>REL_TAG)
         return 0
 
     cdef int index_below(self, xmlNode* top) except -1:

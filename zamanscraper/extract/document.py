@@ -53,9 +53,12 @@ FORM_PAGE_PARAGRAPHS = 5
 #: elements that show an image (AMP pages use <amp-img>)
 IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: elements the selector and metadata layers look up (``Document.elements``), indexed by the walk
-INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script", "a"))
+INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script"))
 #: the index key of the elements that carry an ``itemprop`` attribute (microdata)
 ITEMPROP = "@itemprop"
+#: the index key of the links whose ``rel`` is ``tag`` (``//a[@rel='tag']``): not every link
+#: (a page has dozens, and each indexed element costs a Python object)
+REL_TAG = "a[rel=tag]"
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {
@@ -125,13 +128,13 @@ class Document:
     lines: list[Line]
     #: the decoded page source
     source: str
-    #: INDEXED_TAGS and ITEMPROP -> their elements in document order, hidden and skipped ones
+    #: INDEXED_TAGS, ITEMPROP and REL_TAG -> their elements in document order, hidden and skipped ones
     #: included (what an XPath over the whole tree finds): one walk serves every selector
     index: dict[str, list] = field(default_factory=dict)
     _itemprops: dict[str, list] | None = None
 
     def elements(self, tag: str) -> list:
-        """The page's elements of one of INDEXED_TAGS (or ITEMPROP), in document order."""
+        """The page's elements of one of INDEXED_TAGS (or ITEMPROP, REL_TAG), in document order."""
         return self.index.get(tag, [])
 
     def itemprop(self, name: str) -> list:
@@ -340,7 +343,6 @@ def linearize_python(root, index: dict[str, list]) -> list[Line]:
     """The line walk in Python: the specification of ``_walk.linearize`` (its faster copy in C,
     which ``tests/test_walk.py`` holds to the same lines and index). An iterative walk: no
     recursion limit."""
-    indexed = INDEXED_TAGS
     out = _Builder()
     marks_stack: list[frozenset[str]] = [frozenset()]
     push, pop = marks_stack.append, marks_stack.pop
@@ -351,18 +353,12 @@ def linearize_python(root, index: dict[str, list]) -> list[Line]:
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if tag in indexed:
-                index.setdefault(tag, []).append(el)
-            if isinstance(tag, str) and el.get("itemprop") is not None:
-                index.setdefault(ITEMPROP, []).append(el)
+            _index(index, el)
             if tag in skip or not isinstance(tag, str) or (
                     (el.get("style") is not None or el.get("hidden") is not None) and hidden(el)):
                 if len(el):  # <head>, a hidden block: what it holds is indexed all the same
                     for sub in el.iterdescendants():
-                        if sub.tag in indexed:
-                            index.setdefault(sub.tag, []).append(sub)
-                        if isinstance(sub.tag, str) and sub.get("itemprop") is not None:
-                            index.setdefault(ITEMPROP, []).append(sub)
+                        _index(index, sub)
                 walker.skip_subtree()
                 push(marks_stack[-1])
                 continue
@@ -414,6 +410,19 @@ def linearize_python(root, index: dict[str, list]) -> list[Line]:
     return out.lines
 
 
+def _index(index: dict[str, list], el) -> None:
+    """Put an element in the walk's index under its tag (INDEXED_TAGS), ITEMPROP, REL_TAG."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return
+    if tag in INDEXED_TAGS:
+        index.setdefault(tag, []).append(el)
+    if el.get("itemprop") is not None:
+        index.setdefault(ITEMPROP, []).append(el)
+    if tag == "a" and el.get("rel") == "tag":
+        index.setdefault(REL_TAG, []).append(el)
+
+
 def _holds_page(form) -> bool:
     """A form that wraps the page's text (ASP.NET wraps every page in one) is no furniture."""
     return len(form.findall(".//p")) >= FORM_PAGE_PARAGRAPHS
@@ -453,7 +462,7 @@ def _big_enough(img, src: str) -> bool:
 
 if _c_walk is not None:
     _c_walk.setup(block=BLOCK_TAGS, skip=SKIP_TAGS, mark=MARK_TAGS, images=IMAGE_TAGS, indexed=INDEXED_TAGS,
-                  itemprop=ITEMPROP, line=Line, hidden=is_hidden, form_page_paragraphs=FORM_PAGE_PARAGRAPHS,
+                  itemprop=ITEMPROP, rel_tag=REL_TAG, line=Line, hidden=is_hidden, form_page_paragraphs=FORM_PAGE_PARAGRAPHS,
                   image_src_fn=_content_image_src)
     logger.debug("line walk: compiled (%s)", _c_walk.__file__)
 else:

@@ -31,7 +31,7 @@ HEADLINE_SELECTORS = (
 )
 BODY_CONTAINER_SELECTORS = (lambda doc: doc.itemprop("articleBody"),)  # //*[@itemprop='articleBody']
 KEYWORD_SELECTORS = (
-    lambda doc: [a for a in doc.elements("a") if a.get("rel") == "tag"],  # //a[@rel='tag']
+    lambda doc: doc.elements("a[rel=tag]"),  # //a[@rel='tag'] (document.REL_TAG)
     lambda doc: _links_under(doc.itemprop("keywords")),  # //*[@itemprop='keywords']//a
 )
 COMMENT_COUNT_SELECTORS = (
