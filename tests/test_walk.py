@@ -156,3 +156,26 @@ def test_attribute_indexes_are_what_their_xpaths_find(name):
     assert doc.elements(document.ITEMPROP) == doc.root.xpath("//*[@itemprop]")
     assert doc.itemprop("keywords") == doc.root.xpath("//*[@itemprop='keywords']")
     assert doc.elements(document.REL_TAG) == doc.root.xpath("//a[@rel='tag']")
+
+
+@needs_c_walk
+def test_invisible_characters_are_found_in_utf8_bytes_as_in_text():
+    """``document.parse`` skips ``strip_invisible`` on a UTF-8 page whose bytes the compiled
+    ``has_invisible_utf8`` finds none of its characters in: it must agree with the text regex on
+    every character (in every UTF-8 length, beside Arabic letters, and at the very end) and on
+    every fixture page."""
+    from zamanscraper.processors import strip_invisible
+
+    check = document._c_walk.has_invisible_utf8
+    for code in [*range(0x10000), *range(0x10000, 0x110000, 0x111)]:
+        if 0xD800 <= code < 0xE000:
+            continue  # surrogates have no UTF-8
+        for text in (f"ب{chr(code)}ص", f"ab{chr(code)}", chr(code)):
+            assert check(text.encode()) == (strip_invisible(text) != text), hex(code)
+    for page in sorted(FIXTURES.rglob("*.html")):
+        data = page.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        assert check(data) == (strip_invisible(text) != text), page.name

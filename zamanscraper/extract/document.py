@@ -212,7 +212,11 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         decoded = html
-    text = _XML_DECLARATION.sub("", strip_invisible(decoded), count=1)
+    if utf8 is not None and _c_walk is not None and not _c_walk.has_invisible_utf8(utf8):
+        visible = decoded  # nothing to strip, and asking the bytes is faster than the regex
+    else:
+        visible = strip_invisible(decoded)
+    text = _XML_DECLARATION.sub("", visible, count=1)
     if "\r" in text:  # str.replace copies the page even when there is nothing to replace
         text = text.replace("\r\n", "\n")
     if not text.strip():
