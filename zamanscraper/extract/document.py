@@ -194,7 +194,7 @@ def check_bytes(data: bytes) -> None:
     if head.startswith(_MAGICS):  # one C call for all of them; the loop names the kind
         kind = next(kind for magic, kind in _BINARY_MAGIC.items() if head.startswith(magic))
         raise ExtractError(f"binary content, not HTML: looks like a {kind}")
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.find(b"\x00", 0, 4096) >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ExtractError("binary content, not HTML: NUL bytes in the first 4 KB")
 
 
@@ -219,9 +219,9 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     text = _XML_DECLARATION.sub("", visible, count=1)
     if "\r" in text:  # str.replace copies the page even when there is nothing to replace
         text = text.replace("\r\n", "\n")
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy the page)
         raise ExtractError("empty page: only whitespace or control characters")
-    if not _HAS_TAG.search(text[:65536]):
+    if not _HAS_TAG.search(text, 0, 65536):
         # a bare text copy: keep its line structure
         text = "<html><body><pre>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</pre></body></html>"
     # libxml2 reads UTF-8 bytes faster than a str (which it converts from UTF-16 or Latin-1
