@@ -260,3 +260,16 @@ def test_cheap_checks_before_case_insensitive_patterns_miss_nothing():
             assert bool(anchors._label_at_end(text)) == bool(S.TICKER_LABEL_END.search(text)), text
             assert anchors._label_at_end(text), text
             assert not anchors._label_at_end(text + " more"), text
+
+
+def test_ends_sentence_is_the_sentence_end_pattern():
+    from zamanscraper.extract import selectors as S
+    from truth import article_pages
+
+    texts = [line.text for page in article_pages() for line in document.parse(page.read_bytes()).lines]
+    enders, closers = ".!?؟…:;؛。！？", "'\"”’»)]」』"
+    texts += [f"{a}{b}{c}{d}" for a in ("", "word", "x.") for b in ("", *enders, "-") for c in ("", *closers, "»)", " ")
+              for d in ("", "\n", "\n\n", " ", "a")]
+    assert len(texts) > 10_000
+    for text in texts:
+        assert S.ends_sentence(text) == bool(S.SENTENCE_END.search(text)), repr(text)

@@ -356,7 +356,8 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
     if len(line.links) >= 2:
-        links = [c for t, _ in line.links if (c := clean_text(t)) and not S.TICKER_LABEL.match(t + ":")]
+        links = [c for t, _ in line.links if (c := clean_text(t))
+                 and not (t.startswith(S.TICKER_LABEL_FIRST) and S.TICKER_LABEL.match(t + ":"))]
         if len(links) >= 2:
             return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):

@@ -69,7 +69,7 @@ def _paragraphs(lines: list[Line], headline: str | None, images: list[str],
             if byline and rest_text and S.BYLINE_LINE.match(byline):
                 out.append([byline])
                 text = rest_text
-        if (line.soft and last_kept is not None and out and not S.SENTENCE_END.search(out[-1][-1])
+        if (line.soft and last_kept is not None and out and not S.ends_sentence(out[-1][-1])
                 and not S.BYLINE_LINE.match(out[-1][-1])):
             out[-1].append(text)  # a hard line break inside a sentence
         else:
@@ -94,7 +94,7 @@ def _is_caption(line: Line, text: str, image: Line | None) -> bool:
         return True
     if image is None:
         return False
-    return not S.SENTENCE_END.search(text)
+    return not S.ends_sentence(text)
 
 
 def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
@@ -110,7 +110,7 @@ def _drop_titles(paragraphs: list[list[str]]) -> list[str]:
     for i, pieces in enumerate(paragraphs):
         p = " ".join(pieces)
         last = i == len(paragraphs) - 1
-        if (last or S.SENTENCE_END.search(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)  # prose
+        if (last or S.ends_sentence(p) or S.SENTENCE_START.match(p) or S.QUOTATION.match(p)  # prose
                 or (i >= len(paragraphs) - 2 and (S.SIGNOFF.match(p) or S.BYLINE_LINE.match(p)))  # closing
                 or (i == 0 and (S.SOURCE_TAG_ALONE.match(p) or S.BYLINE_LINE.match(p)))  # opening
                 or not all(len(piece.split()) <= MAX_TITLE_WORDS for piece in pieces)):  # not titles

@@ -210,7 +210,7 @@ def _is_prose(text: str, link_share: float, marks) -> bool:
     n = len(text)
     if n < MIN_PROSE or link_share >= 0.5 or marks & FURNITURE:
         return False
-    return n >= 160 or bool(S.SENTENCE_END.search(text)) or len(S.SENTENCE_STOP.findall(text)) >= 2
+    return n >= 160 or S.ends_sentence(text) or len(S.SENTENCE_STOP.findall(text)) >= 2
 
 
 def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:
@@ -220,6 +220,6 @@ def kept(line: Line, furniture_marks: frozenset = FURNITURE) -> bool:
     text = line.text
     if line.marks & furniture_marks:
         return False
-    if line.link_share >= 0.5 and not S.SENTENCE_END.search(text):
+    if line.link_share >= 0.5 and not S.ends_sentence(text):
         return False
     return not (is_chrome(text) or ends_article(text))

@@ -202,6 +202,19 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 CAPTION_END = re.compile(r"\s-\s*زمان الوصل$")
 #: a line that ends a sentence (paragraph end); used to decide whether a <br> splits a paragraph
 SENTENCE_END = re.compile(r"[.!?؟…:;؛。！？]['\"”’»)\]」』]*$")
+_SENTENCE_ENDERS, _SENTENCE_CLOSERS = ".!?؟…:;؛。！？", "'\"”’»)]」』"
+
+
+def ends_sentence(text: str) -> bool:
+    """``SENTENCE_END.search(text)``, without a search that tries every position of a paragraph.
+
+    >>> ends_sentence("He said so.”"), ends_sentence("Returnees find homes looted"), ends_sentence("")
+    (True, False, False)
+    """
+    if "\n" in text:  # $ also matches before a last newline: leave that to the pattern
+        return SENTENCE_END.search(text) is not None
+    tail = text.rstrip(_SENTENCE_CLOSERS)
+    return bool(tail) and tail[-1] in _SENTENCE_ENDERS
 #: class or id words of containers that never hold the article (generic layer only)
 FURNITURE_NAMES = re.compile(
     r"(?:^|\s)(?:[a-z]{1,2}-)?(?:cookies?|consent|privacy|gdpr|newsletter|related|share|sharing|social|promo|subscribe"
