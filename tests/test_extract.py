@@ -185,17 +185,24 @@ def test_xhtml_with_xml_declaration_is_parsed_not_crashed():
 
 
 def test_ticker_label_precheck_admits_every_label_character():
-    """``anchors.ticker`` tests a line's first and last character before the label patterns:
-    every character the patterns accept there (case-insensitively) must pass the pre-check."""
+    """``anchors.ticker`` tests a line's first or last word before the label patterns: every
+    character the patterns accept at any place of those words (case-insensitively) must pass
+    the pre-check."""
     from zamanscraper.extract import selectors as S
 
-    for c in map(chr, range(0x10000)):
-        for rest in ("atest News", "خر الأخبار", "خبار عاجلة"):
-            if S.TICKER_LABEL.match(c + rest):
-                assert c in S.TICKER_LABEL_FIRST, hex(ord(c))
-        for start in ("Latest New", "آخر الأخبا", "أخبار عاجل"):
-            if S.TICKER_LABEL_END.search("Headline: " + start + c):
-                assert c in S.TICKER_LABEL_LAST, hex(ord(c))
+    chars = list(map(chr, range(0x10000)))
+    for word, rest in (("Latest", " News: x"), ("آخر", " الأخبار"), ("أخبار", " عاجلة")):
+        for k in range(len(word)):
+            for c in chars:
+                text = word[:k] + c + word[k + 1:] + rest
+                if S.TICKER_LABEL.match(text):
+                    assert S.may_start_ticker_label(text), (k, hex(ord(c)))
+    for head, word in (("x : Latest ", "News"), ("x: آخر ", "الأخبار"), ("x: أخبار ", "عاجلة")):
+        for k in range(len(word)):
+            for c in chars:
+                text = head + word[:k] + c + word[k + 1:]
+                if S.TICKER_LABEL_END.search(text):
+                    assert S.may_end_ticker_label(text), (k, hex(ord(c)))
 
 
 def utf8_pages():

@@ -225,8 +225,7 @@ def _headline_around(lines, date_index, skip) -> tuple[str | None, int, bool]:
     for i, text in after[:1]:
         if lines[i].marks & HEADINGS:
             return text, i + 1, False
-    candidates = [(i, t) for i, t in before
-                  if not S.TICKER_LABEL.match(t) and not _label_at_end(t)]
+    candidates = [(i, t) for i, t in before if not _ticker_label(t)]
     for i, text in candidates:
         if lines[i].marks & HEADINGS:
             return text, date_index + 1, False
@@ -268,8 +267,7 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
         if not text:
             continue
         if (
-            (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or S.TICKER_LABEL.match(text)
-                                      or _label_at_end(text)))
+            (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or _ticker_label(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or ends_article(text)
             or date_line(lines[j])
@@ -317,12 +315,10 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     lines = doc.lines
     for i, line in enumerate(lines):
         text = line.text
-        # a label starts the line (top form) or ends it (bottom form): test those characters
-        # before the patterns, as almost no line is a label
-        if not (text.startswith(S.TICKER_LABEL_FIRST) or text.endswith(S.TICKER_LABEL_LAST)) or not _may_be_label(text):
-            continue
-        top = S.TICKER_LABEL.match(text)
-        bottom = None if top else _label_at_end(text)
+        # a label starts the line (top form) or ends it (bottom form): cheap tests of its first
+        # or last word go before the patterns, as almost no line is a label
+        top = S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text)
+        bottom = None if top else S.may_end_ticker_label(text) and _label_at_end(text)
         if not (top or bottom):
             continue
         raw = line.shown.strip()
@@ -346,6 +342,12 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
     return [], set()
 
 
+def _ticker_label(text: str) -> bool:
+    """The line text is a ticker label, top or bottom form (with headlines after it or not)."""
+    return bool((S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text))
+                or (S.may_end_ticker_label(text) and _label_at_end(text)))
+
+
 def _label_at_end(text: str):
     """``TICKER_LABEL_END.search`` on a line text, whose spaces are single: the label can only
     start in its last few characters (a search from the start tries every position)."""
@@ -357,7 +359,7 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
     if len(line.links) >= 2:
         links = [c for t, _ in line.links if (c := clean_text(t))
-                 and not (t.startswith(S.TICKER_LABEL_FIRST) and S.TICKER_LABEL.match(t + ":"))]
+                 and not (S.may_start_ticker_label(t) and S.TICKER_LABEL.match(t + ":"))]
         if len(links) >= 2:
             return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
@@ -371,7 +373,7 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     if element is not None and len(element) >= 2:
         texts = [clean_text(text_of(c)) for c in element
                  if isinstance(c.tag, str) and c.tag not in SKIP_TAGS and not is_hidden(c)]
-        children = [c for c in texts if c and not S.TICKER_LABEL.match(c) and not _label_at_end(c)]
+        children = [c for c in texts if c and not _ticker_label(c)]
         if len(children) >= 2:
             return children
     return []

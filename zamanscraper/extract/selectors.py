@@ -90,9 +90,27 @@ SITE_NAME = re.compile(
 #: label alone on its line (even split over inline tags) is never itself an item.
 TICKER_LABEL = re.compile(r"^(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)\s*(?:[:：]\s*|$)", re.I)
 TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخبار|أخبار\s+عاجلة)$", re.I)
-#: the characters a line matching TICKER_LABEL can start with, TICKER_LABEL_END end with
-#: (``ſ``: re.I matches it for ``s``); a cheap pre-check before the patterns
-TICKER_LABEL_FIRST, TICKER_LABEL_LAST = tuple("Llآأ"), tuple("sSſرة")
+#: how a text matching TICKER_LABEL starts and one matching TICKER_LABEL_END ends (the Latin
+#: words compared casefolded: re.I lets only their cases and ``ſ`` for ``s`` match)
+_TICKER_STARTS, _TICKER_ENDS = ("آخر", "أخبار"), ("الأخبار", "عاجلة")
+
+
+def may_start_ticker_label(text: str) -> bool:
+    """A cheap test a text passes before ``TICKER_LABEL.match`` is asked (almost none does).
+
+    >>> may_start_ticker_label("LATEST news:"), may_start_ticker_label("Later that day")
+    (True, False)
+    """
+    return text[:6].casefold() == "latest" or text.startswith(_TICKER_STARTS)
+
+
+def may_end_ticker_label(text: str) -> bool:
+    """The same before ``TICKER_LABEL_END.search``.
+
+    >>> may_end_ticker_label("Headline :Latest News"), may_end_ticker_label("He reads the news.")
+    (True, False)
+    """
+    return text[-4:].casefold() == "news" or text.endswith(_TICKER_ENDS)
 #: how far from the end of a collapsed line text (single spaces) TICKER_LABEL_END can start
 TICKER_LABEL_END_SPAN = 16
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
