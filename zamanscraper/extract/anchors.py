@@ -20,6 +20,8 @@ from ..processors import ascii_digits, clean_text
 HEADLINE_WINDOW = 4
 #: a headline is at most this long
 MAX_HEADLINE = 300
+#: the ``{category} | {date}`` line is at most this long
+MAX_DATE_LINE = 90
 HEADINGS = frozenset(("h1", "h2", "h3"))
 #: a doubled line the page's titles do not confirm needs this many words to be a headline
 MIN_HEADLINE_WORDS = 4
@@ -76,8 +78,9 @@ def find(doc: Document, *, headline_hints: Sequence[str | None] = (), page_title
     found = Anchors()
     hints = [t for t in headline_hints if t]
     found.ticker, found.ticker_lines = ticker(doc)
-    dates = [i for i, line in enumerate(lines)
-             if ("|" in line.text or "¦" in line.text) and i not in found.ticker_lines and date_line(line)]
+    dates = [i for i, line in enumerate(lines)  # (date_line's cheap tests first: length, then a bar)
+             if len(line.text) <= MAX_DATE_LINE and ("|" in line.text or "¦" in line.text)
+             and i not in found.ticker_lines and date_line(line)]
     date_index = _best_date_line(lines, dates)
     if date_index is not None:
         headline, body_start, strong = _headline_around(lines, date_index, found.ticker_lines)
@@ -162,7 +165,7 @@ def date_line(line: Line) -> tuple[str | None, str] | None:
     put it in the source.
     """
     text = line.text
-    if len(text) > 90 or ("|" not in text and "¦" not in text):
+    if len(text) > MAX_DATE_LINE or ("|" not in text and "¦" not in text):
         return None
     return _date_parts(text)
 
