@@ -280,3 +280,17 @@ def test_ends_sentence_is_the_sentence_end_pattern():
     assert len(texts) > 10_000
     for text in texts:
         assert S.ends_sentence(text) == bool(S.SENTENCE_END.search(text)), repr(text)
+
+
+def test_the_site_date_form_parses_as_the_general_patterns_do():
+    """``parse_date`` answers ``YYYY-MM-DD HH:MM:SS`` without the general patterns: the same
+    answer (a leading space sends the text through them), impossible dates included."""
+    from zamanscraper.extract import dates
+
+    stamps = [f"{y}-{mo}-{d} {h}:{mi}:{s}" for y in ("2017", "2016", "0001", "9999") for mo in ("01", "02", "12")
+              for d in ("01", "28", "29", "31") for h in ("00", "23") for mi in ("00", "59") for s in ("00", "59")]
+    stamps += ["2017-13-01 00:00:00", "2017-00-10 10:10:10", "2017-01-01 24:00:00", "2017-01-01 23:60:00",
+               "2017-01-01 23:59:60", "0000-01-01 00:00:00", "2017-04-31 12:00:00"]
+    for stamp in stamps:
+        assert dates.parse_date(stamp) == dates.parse_date(" " + stamp), stamp
+    assert dates.parse_date("2017-07-17 02:41:43") == "2017-07-17T02:41:43"

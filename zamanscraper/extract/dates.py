@@ -56,6 +56,9 @@ WEEKDAYS = {
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 
+#: ``2017-07-17 02:41:43`` exactly, in ASCII digits: the form the site prints (``parse_date``
+#: returns it with a ``T`` when it is a real time, without the general patterns)
+SITE_STAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
 #: ``2017-07-17 02:41:43``, ``2017-07-17T02:41``, optional fraction and zone
 ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -126,6 +129,8 @@ def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
     """
     if not raw:
         return None
+    if timezone is None and (stamp := SITE_STAMP.fullmatch(raw)) and _valid(*map(int, stamp.groups())):
+        return raw.replace(" ", "T")  # the site's own form, a real time: what the patterns give
     text = collapse_whitespace(ascii_digits(raw))
     if RELATIVE.fullmatch(text):
         return None
@@ -139,6 +144,14 @@ def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
     if isinstance(value, datetime) and value.tzinfo is None and timezone:
         value = value.replace(tzinfo=zone(timezone))
     return value.isoformat()
+
+
+def _valid(*fields: int) -> bool:
+    try:
+        datetime(*fields)
+    except ValueError:
+        return False
+    return True
 
 
 def zone(name: str) -> ZoneInfo:
