@@ -239,7 +239,8 @@ def test_utf8_bytes_parse_to_the_tree_of_their_text():
     charset the page declares."""
     pages = utf8_pages()
     assert len(pages) > 300
-    declared = b'<html><head><meta charset="windows-1256"></head><body><p>' + "زمان – “x”".encode() + b"</p></body></html>"
+    declared = (b'<html><head><meta charset="windows-1256"></head><body><p>' + "زمان – “x”".encode()
+                + b"</p></body></html>")
     for name, data in [*pages, ("declares windows-1256", declared)]:
         if document._XML_DECLARATION.match(data.decode("utf-8")):
             continue  # lxml takes no str with one; parse strips it and reads the str
@@ -270,8 +271,8 @@ def test_cheap_checks_before_case_insensitive_patterns_miss_nothing():
 
 
 def test_ends_sentence_is_the_sentence_end_pattern():
-    from zamanscraper.extract import selectors as S
     from truth import article_pages
+    from zamanscraper.extract import selectors as S
 
     texts = [line.text for page in article_pages() for line in document.parse(page.read_bytes()).lines]
     enders, closers = ".!?؟…:;؛。！？", "'\"”’»)]」』"

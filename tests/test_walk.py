@@ -100,8 +100,8 @@ ATTRS = ["", "", "", " hidden", ' style="display:none"', ' style="DISPLAY: None 
          ' src="/CustomImage/get/100/50/a.jpg"', ' src="/img/photo.jpg" width="800"', ' data-src="/p.jpg"',
          ' src="/logo.png"', ' width="50px" src="/a.jpg"', ' style="none"', ' class="hidden"', ' hidden="false"',
          ' style="display:block"', ' itemprop="headline"', ' itemprop=""', ' itemprop="articleBody" hidden',
-         ' content="3" itemprop="commentCount"', ' ITEMPROP="keywords"', ' rel="tag"', ' rel="Tag"', ' rel="tag nofollow"',
-         ' rel="t&#97;g" href="/k"']
+         ' content="3" itemprop="commentCount"', ' ITEMPROP="keywords"', ' rel="tag"', ' rel="Tag"',
+         ' rel="tag nofollow"', ' rel="t&#97;g" href="/k"']
 
 
 def random_body(rng: random.Random, depth: int = 0) -> str:

@@ -146,9 +146,9 @@ def parse_date(raw: str | None, *, timezone: str | None = None) -> str | None:
     return value.isoformat()
 
 
-def _valid(*fields: int) -> bool:
+def _valid(year: int, month: int, day: int, hour: int, minute: int, second: int) -> bool:
     try:
-        datetime(*fields)
+        datetime(year, month, day, hour, minute, second)
     except ValueError:
         return False
     return True

@@ -234,13 +234,12 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
 def _parser(kind: type):
     """This thread's HTML parser for ``str`` or UTF-8 ``bytes`` input, made once: a parser
     costs several microseconds to make and can parse any number of pages in turn."""
-    parsers = _PARSERS.__dict__
-    parser = parsers.get(kind)
+    parser = getattr(_PARSERS, kind.__name__, None)
     if parser is None:
         # collect_ids=False: no table of id attributes (nothing here looks elements up by id)
-        parser = parsers[kind] = etree.HTMLParser(
-            recover=True, no_network=True, remove_comments=True, remove_pis=True, collect_ids=False,
-            encoding="utf-8" if kind is bytes else None)
+        parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True,
+                                  collect_ids=False, encoding="utf-8" if kind is bytes else None)
+        setattr(_PARSERS, kind.__name__, parser)
     return parser
 
 
@@ -466,8 +465,8 @@ def _big_enough(img, src: str) -> bool:
 
 if _c_walk is not None:
     _c_walk.setup(block=BLOCK_TAGS, skip=SKIP_TAGS, mark=MARK_TAGS, images=IMAGE_TAGS, indexed=INDEXED_TAGS,
-                  itemprop=ITEMPROP, rel_tag=REL_TAG, line=Line, hidden=is_hidden, form_page_paragraphs=FORM_PAGE_PARAGRAPHS,
-                  image_src_fn=_content_image_src)
+                  itemprop=ITEMPROP, rel_tag=REL_TAG, line=Line, hidden=is_hidden,
+                  form_page_paragraphs=FORM_PAGE_PARAGRAPHS, image_src_fn=_content_image_src)
     logger.debug("line walk: compiled (%s)", _c_walk.__file__)
 else:
     logger.debug("line walk: Python (no compiled one: %s)", _c_walk_missing)
