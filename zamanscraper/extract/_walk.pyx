@@ -17,7 +17,8 @@ here are only the means:
 - whitespace is collapsed (``" ".join(raw.split())``) on the UTF-8 bytes, with the 29
   characters ``str.isspace`` knows;
 - marks are frozensets made once per (parent marks, tag) pair and kept alive by a module dict
-  (the C stack borrows them); tag flags are looked up once per interned tag name;
+  (the C stack borrows them); tag flags are looked up once per interned tag name, and both
+  stay in module tables from page to page;
 - ``has_invisible_utf8`` tells ``document.parse`` that a UTF-8 page needs no
   ``strip_invisible`` (it is no part of the walk: it is here as this module is the compiled one);
 - ``is_hidden`` is pre-filtered in C (the Python function is called only when the style holds
@@ -68,6 +69,7 @@ def setup(*, block, skip, mark, images, indexed, itemprop, rel_tag, line, hidden
     ``image_src_fn(el)``: the source of a content image, or None."""
     global Line, is_hidden, image_src, FORM_PAGE_PARAGRAPHS, ITEMPROP, REL_TAG
     ITEMPROP, REL_TAG = itemprop, rel_tag
+    _clear_slots()
     FORM_PAGE_PARAGRAPHS = form_page_paragraphs
     FLAGS.clear()
     for tags, flag in ((block, F_BLOCK), (skip, F_SKIP), (mark, F_MARK), (images, F_IMAGE),
@@ -215,7 +217,8 @@ for _b in (0xC2, 0xE1, 0xE2, 0xE3):
 
 
 cdef struct TagSlot:
-    const unsigned char* name
+    const unsigned char* name  # libxml2's interned name (lxml shares one dictionary per thread)
+    const char* copy  # the name's text, kept by NAMES: a hit is checked against it
     int flags
     PyObject* tag
 
@@ -224,6 +227,27 @@ cdef struct UnionSlot:
     PyObject* parent
     PyObject* tag
     PyObject* result
+
+
+#: tag name -> flags, and (parent marks, tag) -> marks: kept from page to page (every pointer in
+#: them is kept alive by KEEP or NAMES; setup clears them)
+cdef TagSlot SLOTS[128]
+cdef UnionSlot USLOTS[64]
+#: the name texts the tag slots point to
+cdef dict NAMES = {}
+
+
+cdef void _clear_slots() noexcept:
+    cdef int i
+    for i in range(128):
+        SLOTS[i].name = NULL
+        SLOTS[i].copy = NULL
+        SLOTS[i].flags = 0
+        SLOTS[i].tag = NULL
+    for i in range(64):
+        USLOTS[i].parent = NULL
+        USLOTS[i].tag = NULL
+        USLOTS[i].result = NULL
 
 
 cdef class _Walk:
@@ -238,7 +262,6 @@ cdef class _Walk:
     cdef Py_ssize_t nparts, pcap
     cdef xmlNode** blocks
     cdef Py_ssize_t nblocks, cap
-    cdef TagSlot slots[128]
     cdef char* out
     cdef Py_ssize_t ocap
 
@@ -276,15 +299,13 @@ cdef class _Walk:
             return raw if raw is not None else PyUnicode_DecodeUTF8(<const char*>s, n, NULL)
         return PyUnicode_DecodeUTF8(self.out, o, NULL)
 
-    cdef UnionSlot uslots[64]
-
     cdef object union(self, PyObject* parent, PyObject* tag):
         """parent | {tag}, one frozenset per pair (kept alive by KEEP)."""
         cdef size_t h = ((<size_t>parent >> 4) ^ (<size_t>tag >> 3)) & 63
         cdef UnionSlot* u = NULL
         cdef int probe
         for probe in range(64):
-            u = &self.uslots[h]
+            u = &USLOTS[h]
             if u.parent == parent and u.tag == tag:
                 return <object>u.result
             if u.parent is NULL:
@@ -313,16 +334,20 @@ cdef class _Walk:
             return 0
         h = (<size_t>c.name >> 4) & 127
         for probe in range(128):
-            s = &self.slots[h]
+            s = &SLOTS[h]
             if s.name == c.name:
-                tag[0] = s.tag
-                return s.flags
+                if strcmp(s.copy, <const char*>c.name) == 0:
+                    tag[0] = s.tag
+                    return s.flags
+                break  # the address now holds another name: take the slot over
             if s.name is NULL:
                 break
             h = (h + 1) & 127
         else:
             s = NULL  # table full: no caching
-        name = (<char*>c.name).decode("utf-8")
+        raw = <bytes>(<char*>c.name)
+        raw = NAMES.setdefault(raw, raw)
+        name = raw.decode("utf-8")
         f = FLAGS.get(name, 0)
         if f & (F_MARK | F_INDEX):
             name = KEEP.setdefault(name, name)
@@ -331,6 +356,7 @@ cdef class _Walk:
             tag[0] = NULL
         if s is not NULL:
             s.name = c.name
+            s.copy = <const char*>raw
             s.flags = f
             s.tag = tag[0]
         return f
