@@ -420,8 +420,7 @@ def _texts_of(lines: list[Line], run: list[int], indexes: range) -> list[str]:
 
 def _printed_again(lines: list[Line], j: int) -> bool:
     """The line is printed again within the next few lines: the doubled headline."""
-    text = lines[j].text
-    return any(lines[k].text == text for k in range(j + 1, min(j + 1 + HEADLINE_WINDOW + 1, len(lines))))
+    return lines[j].text in [line.text for line in lines[j + 1:j + 2 + HEADLINE_WINDOW]]
 
 
 # --- keywords and comments -----------------------------------------------------------------

@@ -85,9 +85,10 @@ def _meta_tags(doc) -> dict[str, str]:
 
 
 def _first(meta: dict, keys) -> str | None:
+    """The first of ``keys`` (lower case, as ``_meta_tags`` keeps them) with a value."""
     for key in keys:
-        value = clean_text(meta.get(key.lower()))
-        if value:
+        value = meta.get(key)
+        if value and (value := clean_text(value)):
             return value
     return None
 

@@ -70,8 +70,9 @@ def json_ld_texts(doc) -> list[str]:
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "BlogPosting", "WebPage"}
+#: <meta> names and properties, in lower case (metadata._meta_tags lowers the page's)
 META_HEADLINE = ("og:title", "twitter:title")
-META_PUBLISHED = ("article:published_time", "og:published_time", "datePublished", "pubdate")
+META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished", "pubdate")
 META_IMAGE = ("og:image", "og:image:url", "twitter:image")
 META_KEYWORDS = ("news_keywords",)
 #: site names appended to titles: "Headline - Zaman Al Wasl", "Headline | زمان الوصل"
