@@ -316,10 +316,13 @@ def _may_be_label(text: str) -> bool:
 def ticker(doc: Document) -> tuple[list[str], set[int]]:
     """The ``Latest News`` headlines in order, top or bottom layout, and the lines they use."""
     lines = doc.lines
+    first, last = S.TICKER_FIRST, S.TICKER_LAST
     for i, line in enumerate(lines):
         text = line.text
         # a label starts the line (top form) or ends it (bottom form): cheap tests of its first
-        # or last word go before the patterns, as almost no line is a label
+        # or last character, then word, go before the patterns, as almost no line is a label
+        if not (text.startswith(first) or text.endswith(last)):
+            continue
         top = S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text)
         bottom = None if top else S.may_end_ticker_label(text) and _label_at_end(text)
         if not (top or bottom):

@@ -98,7 +98,7 @@ _TICKER_STARTS, _TICKER_ENDS = ("آخر", "أخبار"), ("الأخبار", "ع�
 
 
 #: first and last characters of those words (``ſ``: re.I matches it for ``s``), tested first
-_TICKER_FIRST, _TICKER_LAST = ("L", "l", "آ", "أ"), ("s", "S", "ſ", "ر", "ة")
+TICKER_FIRST, TICKER_LAST = ("L", "l", "آ", "أ"), ("s", "S", "ſ", "ر", "ة")
 
 
 def may_start_ticker_label(text: str) -> bool:
@@ -107,7 +107,7 @@ def may_start_ticker_label(text: str) -> bool:
     >>> may_start_ticker_label("LATEST news:"), may_start_ticker_label("Later that day")
     (True, False)
     """
-    return text.startswith(_TICKER_FIRST) and (text[:6].casefold() == "latest" or text.startswith(_TICKER_STARTS))
+    return text.startswith(TICKER_FIRST) and (text[:6].casefold() == "latest" or text.startswith(_TICKER_STARTS))
 
 
 def may_end_ticker_label(text: str) -> bool:
@@ -116,7 +116,7 @@ def may_end_ticker_label(text: str) -> bool:
     >>> may_end_ticker_label("Headline :Latest News"), may_end_ticker_label("He reads the news.")
     (True, False)
     """
-    return text.endswith(_TICKER_LAST) and (text[-4:].casefold() == "news" or text.endswith(_TICKER_ENDS))
+    return text.endswith(TICKER_LAST) and (text[-4:].casefold() == "news" or text.endswith(_TICKER_ENDS))
 #: how far from the end of a collapsed line text (single spaces) TICKER_LABEL_END can start
 TICKER_LABEL_END_SPAN = 16
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
