@@ -269,7 +269,9 @@ cdef class _Walk:
         """" ".join(text.split()) of buf[start:blen] (raw: that text decoded, or None)."""
         cdef const unsigned char* s = <const unsigned char*>self.buf + start
         cdef Py_ssize_t n = self.blen - start, i = 0, k, o = 0
-        cdef bint changed = False, pending = False
+        # lead: whitespace characters before the text, run: in the last run of whitespace
+        cdef Py_ssize_t lead = 0, run = 0
+        cdef bint changed = False, pending = False, run_changed = False, inner = False
         cdef unsigned char c
         if n > self.ocap:
             while n > self.ocap:
@@ -281,6 +283,7 @@ cdef class _Walk:
             c = CLS[s[i]]
             if c == 0 or (c == 3 and _ws(s, i, n) == 0):
                 if pending:
+                    inner = inner or run_changed  # a run inside the text was not one space
                     self.out[o] = 0x20
                     o += 1
                     pending = False
@@ -291,12 +294,22 @@ cdef class _Walk:
             k = 1 if c != 3 else _ws(s, i, n)
             if not (c == 1 and o and not pending):
                 changed = True
+            if o == 0:
+                lead += 1
+            elif pending:
+                run += 1
+                run_changed = True
+            else:
+                run = 1
+                run_changed = c != 1
             pending = o > 0
             i += k
         if pending:
             changed = True  # trailing whitespace
         if not changed:
             return raw if raw is not None else PyUnicode_DecodeUTF8(<const char*>s, n, NULL)
+        if raw is not None and not inner:  # only trimmed: a slice of raw, no second decoding
+            return raw[lead:len(raw) - (run if pending else 0)]
         return PyUnicode_DecodeUTF8(self.out, o, NULL)
 
     cdef object union(self, PyObject* parent, PyObject* tag):
