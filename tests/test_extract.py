@@ -203,6 +203,10 @@ def test_ticker_label_precheck_admits_every_label_character():
                 text = head + word[:k] + c + word[k + 1:]
                 if S.TICKER_LABEL_END.search(text):
                     assert S.may_end_ticker_label(text), (k, hex(ord(c)))
+    for rest in ("eywords:", "ey words:", "ags:", "لكلمات المفتاحية:", "لمات مفتاحية:", "لوسوم:"):
+        for c in chars:
+            if S.KEYWORDS_LABEL.match(c + rest):
+                assert (c + rest).startswith(S.KEYWORDS_FIRST), hex(ord(c))
 
 
 def utf8_pages():

@@ -206,7 +206,7 @@ def _texts(lines: list[Line], i: int, step: int) -> list[tuple[int, str]]:
         j += step
         if line.img is not None or "figcaption" in line.marks or is_chrome(line.text):
             continue
-        if date_line(line):
+        if len(line.text) <= MAX_DATE_LINE and date_line(line):
             break
         if len(line.text) <= MAX_HEADLINE:
             out.append((j - step, line.text))
@@ -269,12 +269,13 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
         text = lines[j].text
         if not text:
             continue
-        if (
-            (_may_be_label(text) and (S.KEYWORDS_LABEL.match(text) or _ticker_label(text)))
+        if (  # (each pattern behind the cheap test it implies)
+            ((":" in text or "：" in text or len(text) <= 12)
+             and ((text.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(text)) or _ticker_label(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or ends_article(text)
-            or date_line(lines[j])
-            or (headline and text == headline and j > start)
+            or (len(text) <= MAX_DATE_LINE and date_line(lines[j]))
+            or (text == headline and j > start)
         ):
             return j
     return len(lines)
@@ -303,11 +304,6 @@ def ends_article(text: str) -> bool:
         return True
     return (len(text) <= S.FOOTER_MAX and S.FOOTER_SIGNS.search(text) is not None
             and S.FOOTER.search(text) is not None)
-
-
-def _may_be_label(text: str) -> bool:
-    """Cheap pre-check before the label patterns: ``Label: …`` or a bare short label."""
-    return ":" in text or "：" in text or len(text) <= 12
 
 
 # --- ticker --------------------------------------------------------------------------------
@@ -434,9 +430,10 @@ def keywords(lines: list[Line], indexes) -> list[str]:
     link lines that follow it."""
     for i in indexes:
         line = lines[i]
-        if not (":" in line.text or "：" in line.text) or not S.KEYWORDS_LABEL.match(line.text):
-            continue  # (the label ends with a colon: a line without one is not asked the pattern)
-        links = [c for t, _ in line.links if (c := clean_text(t)) and not S.KEYWORDS_LABEL.match(t + ":")]
+        if not (line.text.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(line.text)):
+            continue  # (the label's first character goes before the pattern)
+        links = [c for t, _ in line.links if (c := clean_text(t))
+                 and not (t.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(t + ":"))]
         if links:
             return links
         rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)

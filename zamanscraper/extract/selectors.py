@@ -148,6 +148,8 @@ KEYWORDS_LABEL = re.compile(
     r"^(?:Keywords|Key\s*words|Tags|الكلمات\s+المفتاحية|كلمات\s+مفتاحية|الكلمات\s+الدلالية|كلمات\s+دلالية|الوسوم)\s*[:：]\s*",
     re.I,
 )
+#: the characters a text matching KEYWORDS_LABEL can start with (re.I: U+212A is a K)
+KEYWORDS_FIRST = ("K", "k", "\u212a", "T", "t", "ا", "ك")
 #: what separates keywords printed as text (links are preferred)
 KEYWORD_SPLIT = re.compile(r"\s*[,،;؛|]\s*|\s{2,}|[\u00a0]+")
 COMMENTS_COUNT = re.compile(
