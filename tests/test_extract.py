@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -299,3 +300,23 @@ def test_the_site_date_form_parses_as_the_general_patterns_do():
     for stamp in stamps:
         assert dates.parse_date(stamp) == dates.parse_date(" " + stamp), stamp
     assert dates.parse_date("2017-07-17 02:41:43") == "2017-07-17T02:41:43"
+
+
+def test_a_utf8_page_parses_as_its_text_does():
+    """``document.parse`` reads a UTF-8 page's bytes (invisible characters stripped there, the
+    tree parsed from bytes): lines and source must be those of the same page given as text,
+    which goes through ``strip_invisible`` and a str parse."""
+    def lines(doc):
+        return [(x.text, x.raw, x.links, x.marks, x.soft, x.img) for x in doc.lines]
+
+    marked = [("bidi marks", ("<p>\u200fزمان\u200e الوصل\ufeff</p><p>a\u202bb\x07c</p>" * 3).encode())]
+    for name, data in [*utf8_pages(), *marked]:
+        try:
+            doc = document.parse(data)
+        except ExtractError as e:
+            with pytest.raises(ExtractError, match=re.escape(str(e))):
+                document.parse(data.decode("utf-8"))
+            continue
+        as_text = document.parse(data.decode("utf-8"))
+        assert lines(doc) == lines(as_text), name
+        assert doc.source == as_text.source, name

@@ -159,23 +159,24 @@ def test_attribute_indexes_are_what_their_xpaths_find(name):
 
 
 @needs_c_walk
-def test_invisible_characters_are_found_in_utf8_bytes_as_in_text():
-    """``document.parse`` skips ``strip_invisible`` on a UTF-8 page whose bytes the compiled
-    ``has_invisible_utf8`` finds none of its characters in: it must agree with the text regex on
-    every character (in every UTF-8 length, beside Arabic letters, and at the very end) and on
-    every fixture page."""
+def test_invisible_characters_are_found_and_stripped_in_utf8_bytes_as_in_text():
+    """``document.parse`` asks a UTF-8 page's bytes (compiled ``has_invisible_utf8``) whether
+    ``strip_invisible`` would change its text, and strips them there (``strip_invisible_utf8``):
+    both must agree with the text regex on every character (in every UTF-8 length, beside
+    Arabic letters, at the very end, next to a removed mark) and on every fixture page."""
     from zamanscraper.processors import strip_invisible
 
-    check = document._c_walk.has_invisible_utf8
+    check, strip = document._c_walk.has_invisible_utf8, document._c_walk.strip_invisible_utf8
+    texts = []
     for code in [*range(0x10000), *range(0x10000, 0x110000, 0x111)]:
-        if 0xD800 <= code < 0xE000:
-            continue  # surrogates have no UTF-8
-        for text in (f"ب{chr(code)}ص", f"ab{chr(code)}", chr(code)):
-            assert check(text.encode()) == (strip_invisible(text) != text), hex(code)
+        if not 0xD800 <= code < 0xE000:  # surrogates have no UTF-8
+            texts += [f"ب{chr(code)}ص", f"ab{chr(code)}", chr(code), f"{chr(code)}\u200f{chr(code)}x"]
     for page in sorted(FIXTURES.rglob("*.html")):
-        data = page.read_bytes()
         try:
-            text = data.decode("utf-8")
+            texts.append(page.read_bytes().decode("utf-8"))
         except UnicodeDecodeError:
             continue
-        assert check(data) == (strip_invisible(text) != text), page.name
+    for text in texts:
+        data = text.encode()
+        assert check(data) == (strip_invisible(text) != text), repr(text[:40])
+        assert strip(data).decode() == strip_invisible(text), repr(text[:40])

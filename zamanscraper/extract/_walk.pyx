@@ -19,8 +19,8 @@ here are only the means:
 - marks are frozensets made once per (parent marks, tag) pair and kept alive by a module dict
   (the C stack borrows them); tag flags are looked up once per interned tag name, and both
   stay in module tables from page to page;
-- ``has_invisible_utf8`` tells ``document.parse`` that a UTF-8 page needs no
-  ``strip_invisible`` (it is no part of the walk: it is here as this module is the compiled one);
+- ``has_invisible_utf8`` and ``strip_invisible_utf8`` do ``strip_invisible``'s work on a UTF-8
+  page's bytes for ``document.parse`` (no part of the walk: here as this is the compiled module);
 - ``is_hidden`` is pre-filtered in C (the Python function is called only when the style holds
   "none" or "hidden"), ``_holds_page`` is done in C; an image's source is asked of
   ``document._content_image_src``.
@@ -524,29 +524,53 @@ def has_invisible_utf8(bytes data not None):
     document.parse; a lead byte never occurs inside another character's bytes."""
     cdef const unsigned char* s = data
     cdef Py_ssize_t n = len(data), i
-    cdef unsigned char b, b1, b2
     for i in range(n):
-        b = s[i]
-        if INV[b] == 0:
-            continue
-        if INV[b] == 1:
-            return True
-        b1 = s[i + 1] if i + 1 < n else 0
-        b2 = s[i + 2] if i + 2 < n else 0
-        if b == 0xC2:  # U+0080-U+0084, U+0086-U+009F
-            if (0x80 <= b1 <= 0x84) or (0x86 <= b1 <= 0x9F):
-                return True
-        elif b == 0xD8:  # U+061C
-            if b1 == 0x9C:
-                return True
-        elif b == 0xE2:  # U+200B, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069
-            if b1 == 0x80 and (b2 == 0x8B or b2 == 0x8E or b2 == 0x8F or 0xAA <= b2 <= 0xAE):
-                return True
-            if b1 == 0x81 and 0xA6 <= b2 <= 0xA9:
-                return True
-        elif b1 == 0xBB and b2 == 0xBF:  # 0xEF: U+FEFF
+        if INV[s[i]] and _invisible_at(s, i, n):
             return True
     return False
+
+
+cdef Py_ssize_t _invisible_at(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The byte length of the character at s[i] if strip_invisible removes it, else 0
+    (s is valid UTF-8)."""
+    cdef unsigned char b = s[i], b1, b2
+    if INV[b] == 0:
+        return 0
+    if INV[b] == 1:
+        return 1
+    b1 = s[i + 1] if i + 1 < n else 0
+    b2 = s[i + 2] if i + 2 < n else 0
+    if b == 0xC2:
+        return 2 if (0x80 <= b1 <= 0x84) or (0x86 <= b1 <= 0x9F) else 0
+    if b == 0xD8:
+        return 2 if b1 == 0x9C else 0
+    if b == 0xE2:
+        if b1 == 0x80 and (b2 == 0x8B or b2 == 0x8E or b2 == 0x8F or 0xAA <= b2 <= 0xAE):
+            return 3
+        return 3 if b1 == 0x81 and 0xA6 <= b2 <= 0xA9 else 0
+    return 3 if b1 == 0xBB and b2 == 0xBF else 0  # 0xEF: U+FEFF
+
+
+def strip_invisible_utf8(bytes data not None):
+    """processors.strip_invisible on valid UTF-8 bytes, giving bytes: the page stays bytes
+    for the parser (faster than a str) and the regex over the text is spared."""
+    cdef const unsigned char* s = data
+    cdef Py_ssize_t n = len(data), i = 0, o = 0, k
+    cdef char* out = <char*>malloc(n + 1)
+    if out is NULL:
+        raise MemoryError()
+    try:
+        while i < n:
+            k = _invisible_at(s, i, n)
+            if k:
+                i += k
+            else:
+                out[o] = s[i]
+                o += 1
+                i += 1
+        return out[:o]
+    finally:
+        free(out)
 
 
 def linearize(root, dict index not None):

@@ -212,8 +212,11 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         decoded = html
-    if utf8 is not None and _c_walk is not None and not _c_walk.has_invisible_utf8(utf8):
-        visible = decoded  # nothing to strip, and asking the bytes is faster than the regex
+    if utf8 is not None and _c_walk is not None:  # the bytes are asked (and stripped): faster
+        if _c_walk.has_invisible_utf8(utf8):
+            utf8 = _c_walk.strip_invisible_utf8(utf8)
+            decoded = utf8.decode("utf-8")
+        visible = decoded
     else:
         visible = strip_invisible(decoded)
     text = _XML_DECLARATION.sub("", visible, count=1)
