@@ -320,3 +320,27 @@ def test_a_utf8_page_parses_as_its_text_does():
         as_text = document.parse(data.decode("utf-8"))
         assert lines(doc) == lines(as_text), name
         assert doc.source == as_text.source, name
+
+
+def test_a_page_that_is_not_utf8_is_read_by_its_charset():
+    """``document.parse`` hands libxml2 a page's bytes as UTF-8 before decoding anything, and
+    takes the long way (decoding by the declared or the edition's charset) when libxml2 reports
+    bytes that are not UTF-8: every malformed sequence (stray continuation bytes, truncated,
+    overlong, surrogates, beyond U+10FFFF) must give what the long way gives."""
+    def lines(doc):
+        return [(x.text, x.raw, x.links, x.marks, x.soft, x.img) for x in doc.lines]
+
+    seconds = (0x41, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF)
+    samples = [bytes([lead, second]) + tail for lead in range(0x80, 0x100) for second in seconds
+               for tail in (b"", b"\x80\x80")]
+    samples += ["زمان".encode("windows-1256"), "café – “x”".encode("windows-1252")]
+    for sample in samples:
+        try:
+            sample.decode("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        data = b"<html><body><p>Syria " + sample + b" news</p><p>" + "زمان الوصل".encode() + b"</p></body></html>"
+        doc, long_way = document.parse(data), document.parse(document.decode(data))
+        assert lines(doc) == lines(long_way), sample
+        assert doc.source == long_way.source, sample

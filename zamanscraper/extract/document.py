@@ -76,6 +76,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _DEEP_OPEN = re.compile(r"(?:<[A-Za-z][^<>]*>\s*){48,}")
 _DEEP_CLOSE = re.compile(r"(?:</[A-Za-z][^<>]*>\s*){48,}")
 _HAS_TAG = re.compile(r"<[A-Za-z!/]")
+_HAS_TAG_BYTES = re.compile(rb"<[A-Za-z!/]")
+#: what may make _XML_DECLARATION match a page's text: an XML declaration, or a non-ASCII
+#: character (Unicode whitespace) after the leading ASCII whitespace
+_XML_LEAD = re.compile(rb"[\s\x1c-\x1f]*(?:<\?xml|[\x80-\xff])")
 #: inline styles that hide an element from every reader
 _HIDDEN_STYLE = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)", re.I
@@ -126,12 +130,20 @@ class Line:
 class Document:
     root: Any
     lines: list[Line]
-    #: the decoded page source
-    source: str
+    #: the decoded page source (``source``), or the page's UTF-8 bytes to decode when it is asked for
+    _source: str | None = None
+    _utf8: bytes | None = None
     #: INDEXED_TAGS, ITEMPROP and REL_TAG -> their elements in document order, hidden and skipped ones
     #: included (what an XPath over the whole tree finds): one walk serves every selector
     index: dict[str, list] = field(default_factory=dict)
     _itemprops: dict[str, list] | None = None
+
+    @property
+    def source(self) -> str:
+        """The decoded page source (invisible characters stripped, CRLF made LF)."""
+        if self._source is None:
+            self._source = self._utf8.decode("utf-8") if self._utf8 is not None else ""
+        return self._source
 
     def elements(self, tag: str) -> list:
         """The page's elements of one of INDEXED_TAGS (or ITEMPROP, REL_TAG), in document order."""
@@ -203,6 +215,9 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     utf8 = None  # the page's own bytes, when they are UTF-8 and parsing them gives the same tree
     if isinstance(html, bytes):
         check_bytes(html)
+        plain = _parse_plain_utf8(html)
+        if plain is not None:
+            return plain
         decoded = None
         if not html.startswith(_BOMS):  # what decode() does first: valid UTF-8 is read as UTF-8
             with contextlib.suppress(UnicodeDecodeError):
@@ -231,7 +246,35 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     # first): the bytes are parsed when nothing above changed the text decoded from them
     root = _parse_tree(utf8 if utf8 is not None and text is decoded else text)
     index: dict[str, list] = {}
-    return Document(root=root, lines=linearize(root, index), source=text, index=index)
+    return Document(root=root, lines=linearize(root, index), _source=text, index=index)
+
+
+def _parse_plain_utf8(data: bytes) -> Document | None:
+    """The page parsed straight from its bytes, when they are UTF-8 that ``parse`` would not
+    change (no byte order mark, no invisible character, no CR, no XML declaration, nor a
+    non-ASCII character before the first tag, and a tag in the first 64 KB); else None.
+
+    Nothing is decoded: libxml2 checks the UTF-8 as it parses (a page it finds invalid is
+    parsed again the long way, which decodes it by its declared or the edition's charset), and
+    the source text is decoded only if asked for."""
+    if (_c_walk is None or data.startswith(_BOMS) or _c_walk.has_invisible_utf8(data) or data.find(b"\r") >= 0
+            or _XML_LEAD.match(data) or _HAS_TAG_BYTES.search(data, 0, 65536) is None):
+        return None
+    parser = _parser(bytes)
+    root = etree.fromstring(data, parser)
+    if root is None or any(_needs_long_way(e) for e in parser.error_log):
+        return None
+    index: dict[str, list] = {}
+    return Document(root=root, lines=linearize(root, index), _utf8=data, index=index)
+
+
+def _needs_long_way(error) -> bool:
+    """A parse error after which the page goes through ``parse``'s long way: bytes that are
+    not UTF-8 (libxml2 reports every sequence Python's decoder refuses: ERR_INVALID_ENCODING),
+    and absurd nesting (which ``_parse_tree`` repairs)."""
+    message = error.message
+    return (error.type_name == "ERR_INVALID_ENCODING" or error.domain_name == "ENCODING"
+            or "UTF-8" in message or "Excessive depth" in message)
 
 
 def _parser(kind: type):
