@@ -32,7 +32,7 @@ MIN_PROSE_LINE = 25
 TEXT_CACHE = 2048
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchors:
     """Where the known landmarks of an article page are, as line indexes."""
 

@@ -21,7 +21,7 @@ FURNITURE_MARKS = frozenset(("nav", "form", "footer", "aside", "header"))
 MAX_TITLE_WORDS = 16
 
 
-@dataclass
+@dataclass(slots=True)
 class Body:
     paragraphs: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
