@@ -270,11 +270,12 @@ def _parse_plain_utf8(data: bytes) -> Document | None:
 
 def _needs_long_way(error) -> bool:
     """A parse error after which the page goes through ``parse``'s long way: bytes that are
-    not UTF-8 (libxml2 reports every sequence Python's decoder refuses: ERR_INVALID_ENCODING),
-    and absurd nesting (which ``_parse_tree`` repairs)."""
-    message = error.message
-    return (error.type_name == "ERR_INVALID_ENCODING" or error.domain_name == "ENCODING"
-            or "UTF-8" in message or "Excessive depth" in message)
+    not UTF-8, which libxml2 reports as ERR_INVALID_ENCODING, or (libxml2 2.12, lxml 5.0) as
+    ERR_INVALID_CHAR for a surrogate or a code point beyond U+10FFFF (that also catches control
+    characters that are valid UTF-8: the long way gives them the same tree, only slower); and
+    absurd nesting (which ``_parse_tree`` repairs)."""
+    return (error.type_name in ("ERR_INVALID_ENCODING", "ERR_INVALID_CHAR") or error.domain_name == "ENCODING"
+            or "UTF-8" in error.message or "Excessive depth" in error.message)
 
 
 def _parser(kind: type):
