@@ -153,35 +153,36 @@ cdef bint _holds_page(xmlNode* form, int need) noexcept nogil:
     return False
 
 
-cdef inline bint _has_itemprop(xmlNode* c) noexcept nogil:
-    """el.get("itemprop") is not None"""
+cdef inline xmlAttr* _attr(xmlNode* c, const char* name) noexcept nogil:
+    """c's attribute ``name`` (no namespace), NULL when it has none."""
     cdef xmlAttr* a = c.properties
     while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, "itemprop") == 0:
-            return True
+        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
+            return a
         a = a.next
-    return False
+    return NULL
+
+
+cdef inline const char* _value(xmlAttr* a) noexcept nogil:
+    """An attribute's value read in place ("" for none), NULL when it is more than one text node
+    (only lxml can assemble that: libxml2's xmlFree is not exported by lxml)."""
+    if a.children is NULL:
+        return ""
+    if a.children.next is NULL and a.children.type == tree.XML_TEXT_NODE:
+        return <const char*>a.children.content
+    return NULL
 
 
 cdef bint _rel_is_tag(_Walk w, xmlNode* c) except -1:
     """el.get("rel") == "tag" """
-    cdef xmlAttr* a = c.properties
-    while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, "rel") == 0:
-            if a.children is not NULL and a.children.next is NULL and a.children.type == tree.XML_TEXT_NODE:
-                return strcmp(<const char*>a.children.content, "tag") == 0
-            return w.el(c).get("rel") == "tag"
-        a = a.next
-    return False
-
-
-cdef inline bint _has_style_or_hidden(xmlNode* c) noexcept nogil:
-    cdef xmlAttr* a = c.properties
-    while a is not NULL:
-        if a.ns is NULL and (strcmp(<const char*>a.name, "style") == 0 or strcmp(<const char*>a.name, "hidden") == 0):
-            return True
-        a = a.next
-    return False
+    cdef xmlAttr* a = _attr(c, "rel")
+    cdef const char* value
+    if a is NULL:
+        return False
+    value = _value(a)
+    if value is NULL:
+        return w.el(c).get("rel") == "tag"
+    return strcmp(value, "tag") == 0
 
 
 cdef inline Py_ssize_t _ws(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
@@ -386,7 +387,7 @@ cdef class _Walk:
         """document._index: by tag (INDEXED_TAGS), itemprop attribute (ITEMPROP), rel=tag (REL_TAG)."""
         if f & F_INDEX:
             self.add_index(c, tag)
-        if c.properties is not NULL and _has_itemprop(c):
+        if c.properties is not NULL and _attr(c, "itemprop") is not NULL:
             self.add_index(c, <PyObject*>ITEMPROP)
         if f & F_A and c.properties is not NULL and _rel_is_tag(self, c):
             self.add_index(c, <PyObject*>REL_TAG)
@@ -496,17 +497,15 @@ cdef class _Walk:
 
 
 cdef object _href(_Walk w, xmlNode* c):
-    """el.get("href") or "" (read in place: libxml2's xmlFree is not exported by lxml)."""
-    cdef xmlAttr* a = c.properties
-    while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, "href") == 0:
-            if a.children is NULL:
-                return ""
-            if a.children.next is NULL and a.children.type == tree.XML_TEXT_NODE:
-                return (<char*>a.children.content).decode("utf-8")
-            return w.el(c).get("href") or ""
-        a = a.next
-    return ""
+    """el.get("href"), or the empty string."""
+    cdef xmlAttr* a = _attr(c, "href")
+    cdef const char* value
+    if a is NULL:
+        return ""
+    value = _value(a)
+    if value is NULL:
+        return w.el(c).get("href") or ""
+    return value.decode("utf-8")
 
 
 cdef unsigned char INV[256]
