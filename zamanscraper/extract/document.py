@@ -213,11 +213,13 @@ def check_bytes(data: bytes) -> None:
 def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Document:
     """Parse a page into a :class:`Document`; raise :class:`ExtractError` for non-pages."""
     utf8 = None  # the page's own bytes, when they are UTF-8 and parsing them gives the same tree
+    invisible = False  # the compiled module found characters strip_invisible removes in them
     if isinstance(html, bytes):
         check_bytes(html)
-        plain = _parse_plain_utf8(html)
-        if plain is not None:
-            return plain
+        if _c_walk is not None and not html.startswith(_BOMS):
+            invisible = _c_walk.has_invisible_utf8(html)
+            if not invisible and (plain := _parse_plain_utf8(html)) is not None:
+                return plain
         decoded = None
         if not html.startswith(_BOMS):  # what decode() does first: valid UTF-8 is read as UTF-8
             with contextlib.suppress(UnicodeDecodeError):
@@ -227,8 +229,8 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
     else:
         check_bytes(html[:MAX_BYTES + 1].encode("utf-8", errors="replace"))
         decoded = html
-    if utf8 is not None and _c_walk is not None:  # the bytes are asked (and stripped): faster
-        if _c_walk.has_invisible_utf8(utf8):
+    if utf8 is not None and _c_walk is not None:  # the bytes were asked (and are stripped): faster
+        if invisible:
             utf8 = _c_walk.strip_invisible_utf8(utf8)
             decoded = utf8.decode("utf-8")
         visible = decoded
@@ -250,15 +252,15 @@ def parse(html: bytes | str, *, fallback_encoding: str = "windows-1252") -> Docu
 
 
 def _parse_plain_utf8(data: bytes) -> Document | None:
-    """The page parsed straight from its bytes, when they are UTF-8 that ``parse`` would not
-    change (no byte order mark, no invisible character, no CR, no XML declaration, nor a
-    non-ASCII character before the first tag, and a tag in the first 64 KB); else None.
+    """The page parsed straight from its bytes (no byte order mark, no invisible character:
+    ``parse`` has asked), when they are UTF-8 that ``parse`` would not change (no CR, no XML
+    declaration, nor a non-ASCII character before the first tag, and a tag in the first 64 KB);
+    else None.
 
     Nothing is decoded: libxml2 checks the UTF-8 as it parses (a page it finds invalid is
     parsed again the long way, which decodes it by its declared or the edition's charset), and
     the source text is decoded only if asked for."""
-    if (_c_walk is None or data.startswith(_BOMS) or _c_walk.has_invisible_utf8(data) or data.find(b"\r") >= 0
-            or _XML_LEAD.match(data) or _HAS_TAG_BYTES.search(data, 0, 65536) is None):
+    if data.find(b"\r") >= 0 or _XML_LEAD.match(data) or _HAS_TAG_BYTES.search(data, 0, 65536) is None:
         return None
     parser = _parser(bytes)
     root = etree.fromstring(data, parser)
@@ -275,7 +277,12 @@ def _needs_long_way(error) -> bool:
     characters that are valid UTF-8: the long way gives them the same tree, only slower); and
     absurd nesting (which ``_parse_tree`` repairs)."""
     return (error.type_name in ("ERR_INVALID_ENCODING", "ERR_INVALID_CHAR") or error.domain_name == "ENCODING"
-            or "UTF-8" in error.message or "Excessive depth" in error.message)
+            or "UTF-8" in error.message or _too_deep(error))
+
+
+def _too_deep(error) -> bool:
+    """libxml2 gave up on a page's nesting (thousands of wrappers)."""
+    return "Excessive depth" in error.message
 
 
 def _parser(kind: type):
@@ -296,7 +303,7 @@ _PARSERS = threading.local()
 def _parse_tree(page: str | bytes):
     parser = _parser(type(page))
     root = etree.fromstring(page, parser)
-    if any("Excessive depth" in e.message for e in parser.error_log):
+    if any(_too_deep(e) for e in parser.error_log):
         # absurd nesting (thousands of wrappers): collapse runs of bare tags, parse again
         text = page.decode("utf-8") if isinstance(page, bytes) else page
         text = _DEEP_CLOSE.sub("</div>", _DEEP_OPEN.sub("<div>", text))
