@@ -271,7 +271,7 @@ def body_end(lines: list[Line], start: int, headline: str | None) -> int:
             continue
         if (  # (each pattern behind the cheap test it implies)
             ((":" in text or "：" in text or len(text) <= 12)
-             and ((text.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(text)) or _ticker_label(text)))
+             and (_keywords_label(text) or _ticker_label(text)))
             or (("(" in text or "[" in text) and S.COMMENTS_COUNT.match(text))
             or ends_article(text)
             or (len(text) <= MAX_DATE_LINE and date_line(lines[j]))
@@ -319,8 +319,8 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
         # or last character, then word, go before the patterns, as almost no line is a label
         if not (text.startswith(first) or text.endswith(last)):
             continue
-        top = S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text)
-        bottom = None if top else S.may_end_ticker_label(text) and _label_at_end(text)
+        top = _top_label(text)
+        bottom = None if top else _bottom_label(text)
         if not (top or bottom):
             continue
         raw = line.shown.strip()
@@ -346,8 +346,22 @@ def ticker(doc: Document) -> tuple[list[str], set[int]]:
 
 def _ticker_label(text: str) -> bool:
     """The line text is a ticker label, top or bottom form (with headlines after it or not)."""
-    return bool((S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text))
-                or (S.may_end_ticker_label(text) and _label_at_end(text)))
+    return bool(_top_label(text) or _bottom_label(text))
+
+
+def _top_label(text: str):
+    """``TICKER_LABEL.match``, asked only of a text that passes its cheap test."""
+    return S.may_start_ticker_label(text) and S.TICKER_LABEL.match(text)
+
+
+def _bottom_label(text: str):
+    """``TICKER_LABEL_END.search`` on a line text, behind its cheap test."""
+    return S.may_end_ticker_label(text) and _label_at_end(text)
+
+
+def _keywords_label(text: str):
+    """``KEYWORDS_LABEL.match``, asked only of a text that starts like the label."""
+    return text.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(text)
 
 
 def _label_at_end(text: str):
@@ -360,14 +374,13 @@ def _split_items(line: Line, rest: str, *, weak: bool) -> list[str]:
     """Several headlines inside one line: its links, else its text split on runs of spaces
     (then, if ``weak``, on bars, bullets and " / "), else its child elements; [] for one."""
     if len(line.links) >= 2:
-        links = [c for t, _ in line.links if (c := clean_text(t))
-                 and not (S.may_start_ticker_label(t) and S.TICKER_LABEL.match(t + ":"))]
+        links = [c for t, _ in line.links if (c := clean_text(t)) and not _top_label(t + ":")]
         if len(links) >= 2:
             return links
     for pattern in (S.TICKER_SPLIT, *S.TICKER_SPLIT_WEAK) if weak else (S.TICKER_SPLIT,):
         if (pattern is S.TICKER_SPLIT and rest == line.text) or not pattern.search(rest):
-            # the line's text has single spaces only: no run of spaces to split on
-            continue  # one piece: nothing to split (most lines; the search is cheaper than the split)
+            # one piece (most lines; a line's own text has single spaces only): nothing to split
+            continue
         pieces = [p for piece in pattern.split(rest) if (p := clean_text(piece)) and not S.TICKER_NOISE.match(p)]
         if len(pieces) >= 2:
             return pieces
@@ -430,10 +443,9 @@ def keywords(lines: list[Line], indexes) -> list[str]:
     link lines that follow it."""
     for i in indexes:
         line = lines[i]
-        if not (line.text.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(line.text)):
-            continue  # (the label's first character goes before the pattern)
-        links = [c for t, _ in line.links if (c := clean_text(t))
-                 and not (t.startswith(S.KEYWORDS_FIRST) and S.KEYWORDS_LABEL.match(t + ":"))]
+        if not _keywords_label(line.text):
+            continue
+        links = [c for t, _ in line.links if (c := clean_text(t)) and not _keywords_label(t + ":")]
         if links:
             return links
         rest = S.KEYWORDS_LABEL.sub("", line.shown.strip(), count=1)

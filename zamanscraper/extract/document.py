@@ -54,11 +54,8 @@ FORM_PAGE_PARAGRAPHS = 5
 IMAGE_TAGS = frozenset(("img", "amp-img"))
 #: elements the selector and metadata layers look up (``Document.elements``), indexed by the walk
 INDEXED_TAGS = frozenset(("title", "h1", "time", "meta", "article", "script"))
-#: the index key of the elements that carry an ``itemprop`` attribute (microdata)
-ITEMPROP = "@itemprop"
-#: the index key of the links whose ``rel`` is ``tag`` (``//a[@rel='tag']``): not every link
-#: (a page has dozens, and each indexed element costs a Python object)
-REL_TAG = "a[rel=tag]"
+#: the index's other keys (selectors.py): elements with an ``itemprop``, links with rel=tag
+ITEMPROP, REL_TAG = S.ITEMPROP, S.REL_TAG
 #: ancestors worth knowing for a line
 MARK_TAGS = frozenset("a h1 h2 h3 h4 h5 h6 figcaption figure nav header footer aside form li pre time".split())
 _BINARY_MAGIC = {

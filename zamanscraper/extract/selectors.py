@@ -16,6 +16,11 @@ from functools import lru_cache
 # the index the line walk builds (``Document.elements``, ``Document.itemprop``), as an XPath
 # over the whole tree costs as much as a third of the parse on a small page.
 
+#: keys of the walk's element index besides tag names (``Document.elements``): the elements
+#: with an ``itemprop`` attribute, and the links whose ``rel`` is ``tag`` (not every link: a
+#: page has dozens, and each indexed element costs a Python object)
+ITEMPROP, REL_TAG = "@itemprop", "a[rel=tag]"
+
 
 def _in_article(el) -> bool:
     return next(el.iterancestors("article"), None) is not None
@@ -32,7 +37,7 @@ HEADLINE_SELECTORS = (
 )
 BODY_CONTAINER_SELECTORS = (lambda doc: doc.itemprop("articleBody"),)  # //*[@itemprop='articleBody']
 KEYWORD_SELECTORS = (
-    lambda doc: doc.elements("a[rel=tag]"),  # //a[@rel='tag'] (document.REL_TAG)
+    lambda doc: doc.elements(REL_TAG),  # //a[@rel='tag']
     lambda doc: _links_under(doc.itemprop("keywords")),  # //*[@itemprop='keywords']//a
 )
 COMMENT_COUNT_SELECTORS = (
@@ -95,10 +100,10 @@ TICKER_LABEL_END = re.compile(r"\s*[:：]\s*(?:Latest\s+News|آخر\s+الأخب
 #: how a text matching TICKER_LABEL starts and one matching TICKER_LABEL_END ends (the Latin
 #: words compared casefolded: re.I lets only their cases and ``ſ`` for ``s`` match)
 _TICKER_STARTS, _TICKER_ENDS = ("آخر", "أخبار"), ("الأخبار", "عاجلة")
-
-
 #: first and last characters of those words (``ſ``: re.I matches it for ``s``), tested first
 TICKER_FIRST, TICKER_LAST = ("L", "l", "آ", "أ"), ("s", "S", "ſ", "ر", "ة")
+#: how far from the end of a collapsed line text (single spaces) TICKER_LABEL_END can start
+TICKER_LABEL_END_SPAN = 16
 
 
 def may_start_ticker_label(text: str) -> bool:
@@ -117,8 +122,8 @@ def may_end_ticker_label(text: str) -> bool:
     (True, False)
     """
     return text.endswith(TICKER_LAST) and (text[-4:].casefold() == "news" or text.endswith(_TICKER_ENDS))
-#: how far from the end of a collapsed line text (single spaces) TICKER_LABEL_END can start
-TICKER_LABEL_END_SPAN = 16
+
+
 #: how headlines of a text-only ticker are separated: runs of spaces or NBSP, tabs
 TICKER_SPLIT = re.compile(r"\s{2,}|[\u00a0\u2007\u202f]+\s*|\t+")
 #: weaker separators, each tried alone and in this order, only when no run of spaces
@@ -241,6 +246,8 @@ def ends_sentence(text: str) -> bool:
         return SENTENCE_END.search(text) is not None
     tail = text.rstrip(_SENTENCE_CLOSERS)
     return bool(tail) and tail[-1] in _SENTENCE_ENDERS
+
+
 #: class or id words of containers that never hold the article (generic layer only)
 FURNITURE_NAMES = re.compile(
     r"(?:^|\s)(?:[a-z]{1,2}-)?(?:cookies?|consent|privacy|gdpr|newsletter|related|share|sharing|social|promo|subscribe"
@@ -272,6 +279,8 @@ def not_content_image(src: str) -> bool:
     if src.isascii():
         return _NOT_CONTENT_IMAGE_LOWER.search(src.lower()) is not None
     return NOT_CONTENT_IMAGE.search(src) is not None
+
+
 #: the site's resized images carry their size: /CustomImage/get/{width}/{height}/…
 SITE_IMAGE_SIZE = re.compile(r"/CustomImage/get/(?P<width>\d+)/(?P<height>\d+)/", re.I)
 #: images smaller than this (declared or in the URL) are icons or related-article thumbnails
