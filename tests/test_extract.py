@@ -79,9 +79,11 @@ def test_huge_page_is_refused_not_parsed():
         extract_article(huge, URL)
 
 
-def test_not_an_article_url():
+@pytest.mark.parametrize("url", ["https://en.zamanalwsl.net/news/articles/30/2", "http://[broken/news/article/1"])
+def test_not_an_article_url(url):
+    """A listing URL, and a URL whose host cannot be read at all: one line, no traceback."""
     with pytest.raises(ExtractError, match="not a Zaman al-Wasl article URL"):
-        extract_article(page(), "https://en.zamanalwsl.net/news/articles/30/2")
+        extract_article(page(), url)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
@@ -148,6 +150,8 @@ def test_cli_extract_prints_the_record(tmp_path):
     [
         (b"", URL, "page.html: empty page: no content"),
         (b"<p>x</p>", "https://example.org/1", "--url https://example.org/1: not an article URL of zamanalwsl.net"),
+        (b"<p>x</p>", "http://[broken/news/article/1",
+         "--url http://[broken/news/article/1: not an article URL of zamanalwsl.net"),
     ],
 )
 def test_cli_extract_errors_are_one_line(tmp_path, content, url, expected):

@@ -57,7 +57,7 @@ def edition_of(url: str) -> str | None:
     """
     try:
         host = (urlsplit(url).hostname or "").lower()
-    except ValueError:  # no host can be read ("Invalid IPv6 URL", a bad port)
+    except ValueError:  # no host can be read ("Invalid IPv6 URL")
         return None
     return HOST_EDITIONS.get(host)
 
